@@ -533,31 +533,32 @@ public final class Deployer implements AutoCloseable {
         for (Step s : spec.steps()) {
             if (!s.appliesTo(h, ctx)) continue;
             long t0 = System.nanoTime();
+            long startMs = Math.max(0, Duration.between(ctx.started(), clock.instant()).toMillis());
             events.emit(new Event.StepStarted(h.name(), spec.phase(), s.name()));
             try {
                 if (cancelled.get()) throw new StepFailure("interrupted");
                 s.run(new StepExec(h, ctx, events));
-                record(h, spec.phase(), s, "ok", t0, null);
+                record(h, spec.phase(), s, "ok", t0, startMs, null);
             } catch (StepFailure f) {
                 f.step(s.name());
-                record(h, spec.phase(), s, "failed", t0, f);
+                record(h, spec.phase(), s, "failed", t0, startMs, f);
                 throw f;
             } catch (TransportException e) {
                 StepFailure f = new StepFailure("connection to " + e.host() + " failed: " + e.getMessage());
                 f.step(s.name());
-                record(h, spec.phase(), s, "failed", t0, f);
+                record(h, spec.phase(), s, "failed", t0, startMs, f);
                 throw f;
             } catch (InterruptedException e) {
                 StepFailure f = new StepFailure("interrupted");
-                record(h, spec.phase(), s, "interrupted", t0, f);
+                record(h, spec.phase(), s, "interrupted", t0, startMs, f);
                 throw f;
             }
         }
     }
 
-    private void record(HostRun h, Phase p, Step s, String status, long t0, StepFailure f) {
+    private void record(HostRun h, Phase p, Step s, String status, long t0, long startMs, StepFailure f) {
         long ms = ms(t0);
-        h.steps.add(new LedgerEntry.StepEntry(p.label(), s.name(), status, ms));
+        h.steps.add(new LedgerEntry.StepEntry(p.label(), s.name(), status, ms, startMs));
         events.emit(new Event.StepFinished(h.name(), p, s.name(), status, ms, f == null ? null : f.getMessage()));
         if (f != null && !"interrupted".equals(f.getMessage())) {
             events.emit(new Event.Failure(h.name(), p, s.name(), f.getMessage(), f.command(), f.exitCode(), f.tail()));

@@ -46,7 +46,12 @@ public record LedgerEntry(
     }
 
     /** One step as it ran on this host. */
-    public record StepEntry(String phase, String step, String status, long durationMs) {}
+    /** One step's outcome; {@code startMs} is its start as an offset from the run's start (null in entries before 0.1). */
+    public record StepEntry(String phase, String step, String status, long durationMs, Long startMs) {
+        public StepEntry(String phase, String step, String status, long durationMs) {
+            this(phase, step, status, durationMs, null);
+        }
+    }
 
     public boolean success() {
         return "success".equals(outcome);
