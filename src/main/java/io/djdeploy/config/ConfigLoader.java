@@ -209,16 +209,7 @@ public final class ConfigLoader {
                 ctx.stringList(sh.get("dirs"), List.of(), ConfigLoader::checkRelativePath),
                 ctx.stringList(sh.get("files"), List.of(), ConfigLoader::checkRelativePath));
 
-        Layers web = l.section(ctx, "web", Set.of("reload", "nginx"));
-        WebConfig.NginxConfig nginx = null;
-        Located nginxNode = web.get("nginx");
-        if (nginxNode != null) {
-            Layers ng = web.section(ctx, "nginx", Set.of("test", "reload"));
-            nginx = new WebConfig.NginxConfig(
-                    ctx.string(ng.get("test"), "nginx -t", ConfigLoader::checkCommand),
-                    ctx.string(ng.get("reload"), "nginx -s reload", ConfigLoader::checkCommand));
-        }
-        WebConfig webConfig = new WebConfig(ctx.string(web.get("reload"), null, ConfigLoader::checkCommand), nginx);
+        WebConfig webConfig = web(ctx, l);
 
         HealthConfig health = null;
         if (l.get("health") != null) {
@@ -304,6 +295,82 @@ public final class ConfigLoader {
         return new EnvironmentConfig(name, app, repo, ref, deployTo, hosts, keep, python, django, shared, webConfig, health,
                 ssh, switching, workers, migrations, new SafetyConfig(autoRollback, staleAfter), checks(ctx, l), verify(ctx, l),
                 notify(ctx, l), List.copyOf(ctx.secrets));
+    }
+
+    /** The web section: strategy, its commands (given, or implied by the manager), nginx. */
+    private WebConfig web(Ctx ctx, Layers l) {
+        Layers web = l.section(ctx, "web", Set.of("strategy", "manager", "reload", "start", "stop", "log", "socket_dir", "ports",
+                "upstream_file", "drain", "standby", "boot_timeout", "nginx"));
+        WebConfig.NginxConfig nginx = null;
+        if (web.get("nginx") != null) {
+            Layers ng = web.section(ctx, "nginx", Set.of("test", "reload"));
+            nginx = new WebConfig.NginxConfig(
+                    ctx.string(ng.get("test"), "nginx -t", ConfigLoader::checkCommand),
+                    ctx.string(ng.get("reload"), "nginx -s reload", ConfigLoader::checkCommand));
+        }
+        WebConfig.Strategy strategy = ctx.enumValue(web.get("strategy"), WebConfig.Strategy.RESTART, WebConfig.Strategy.class);
+        WebConfig.Manager manager = ctx.enumValue(web.get("manager"), null, WebConfig.Manager.class);
+        String reload = ctx.string(web.get("reload"), null, ConfigLoader::checkCommand);
+        String start = ctx.string(web.get("start"), null, ConfigLoader::checkColorCommand);
+        String stop = ctx.string(web.get("stop"), null, ConfigLoader::checkColorCommand);
+        String log = ctx.string(web.get("log"), null, ConfigLoader::checkColorCommand);
+        String socketDir = ctx.string(web.get("socket_dir"), null, ConfigLoader::checkAbsolutePath);
+        String upstreamFile = ctx.string(web.get("upstream_file"), null, ConfigLoader::checkAbsolutePath);
+        WebConfig.Ports ports = null;
+        if (web.get("ports") != null) {
+            Layers p = web.section(ctx, "ports", Set.of("blue", "green"));
+            for (String c : WebConfig.COLORS) {
+                if (p.get(c) == null) ctx.error(web.get("ports").node, web.get("ports").path + "." + c, "is required: the TCP port of the " + c + " instance");
+            }
+            ports = new WebConfig.Ports(ctx.integer(p.get("blue"), 0, 1, 65535), ctx.integer(p.get("green"), 0, 1, 65535));
+            if (ports.blue() == ports.green() && ports.blue() != 0) {
+                ctx.error(p.get("green").node, p.get("green").path, "must differ from web.ports.blue (each color has its own port)");
+            }
+        }
+        Duration drain = ctx.duration(web.get("drain"), WebConfig.DEFAULT_DRAIN);
+        Duration bootTimeout = ctx.duration(web.get("boot_timeout"), WebConfig.DEFAULT_BOOT_TIMEOUT);
+        Duration standby = strategy == WebConfig.Strategy.BLUE_GREEN ? WebConfig.DEFAULT_STANDBY : Duration.ZERO;
+        if (web.get("standby") != null) {
+            standby = web.get("standby").node instanceof ScalarNode sn && ("0".equals(sn.getValue()) || "off".equals(sn.getValue()))
+                    ? Duration.ZERO : ctx.duration(web.get("standby"), standby);
+        }
+
+        Located webNode = l.get("web");
+        String wp = webNode == null ? "web" : webNode.path;
+        if (strategy == WebConfig.Strategy.BLUE_GREEN) {
+            if (reload != null) ctx.error(web.get("reload").node, web.get("reload").path,
+                    "is not used with strategy blue-green (colors are started and stopped with web.start and web.stop)");
+            if (manager != null) {
+                if (start == null) start = manager.start();
+                if (stop == null) stop = manager.stop();
+                if (log == null) log = manager.log();
+            }
+            if (l.get("health") == null) ctx.error(web.get("strategy").node, "health.url",
+                    "is required with web.strategy blue-green: the new color is checked on its own socket at this URL's path before it gets traffic");
+            if (start == null) ctx.error(webNode.node, wp + ".start", "is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl start {app}-web@{color}");
+            if (stop == null) ctx.error(webNode.node, wp + ".stop", "is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl stop {app}-web@{color}");
+            if (ports != null && upstreamFile == null) ctx.error(web.get("ports").node, wp + ".upstream_file",
+                    "is required with web.ports: blue-green over TCP rewrites this nginx upstream include and reloads nginx");
+            if (ports != null && nginx == null) ctx.error(web.get("ports").node, wp + ".nginx",
+                    "is required with web.ports: the upstream include takes effect by nginx -t and a reload");
+            if (ports == null && upstreamFile != null) ctx.error(web.get("upstream_file").node, web.get("upstream_file").path,
+                    "is only used with web.ports (blue-green over TCP); over Unix sockets nginx follows the web.sock link");
+        } else {
+            for (String k : List.of("start", "stop", "log", "socket_dir", "ports", "upstream_file", "standby")) {
+                if (web.get(k) != null) ctx.error(web.get(k).node, web.get(k).path, "is only used with web.strategy: blue-green");
+            }
+            if (reload == null && manager != null) reload = strategy == WebConfig.Strategy.RELOAD ? manager.hup() : manager.restart();
+            if (strategy == WebConfig.Strategy.RELOAD && reload == null) ctx.error(webNode.node, wp + ".reload",
+                    "is required with strategy reload (the command that sends gunicorn HUP, e.g. systemctl reload {app}-web), or set web.manager");
+        }
+        return new WebConfig(strategy, reload, start, stop, log, socketDir, ports, upstreamFile, drain, standby, bootTimeout, nginx);
+    }
+
+    /** A command template for one color; it must name the color somewhere. */
+    static String checkColorCommand(String v) {
+        String e = checkCommand(v);
+        if (e != null) return e;
+        return v.contains("{color}") ? null : "must contain {color} (blue or green), e.g. systemctl start {app}-web@{color}";
     }
 
     private List<NotifyConfig> notify(Ctx ctx, Layers l) {
@@ -787,10 +854,10 @@ public final class ConfigLoader {
             String v = scalar(l);
             if (v == null) return dflt;
             for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(v)) return e;
+                if (e.name().replace('_', '-').equalsIgnoreCase(v)) return e;
             }
             List<String> names = new ArrayList<>();
-            for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(Locale.ROOT));
+            for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             error(l.node, l.path, "must be one of " + String.join(", ", names) + ", got '" + v + "'");
             return dflt;
         }

@@ -741,15 +741,21 @@ public final class Deployer implements AutoCloseable {
     private String switchBack(RunContext ctx, HostRun h) {
         try {
             events.emit(new Event.Info(h.name(), "switching back to release " + h.previous));
-            h.ops.switchTo(h.previous);
+            RunContext back = new RunContext(env, ctx.command(), ctx.ref(), ctx.who(), ctx.started(), helper, false, redactor);
+            back.releaseId(h.previous);
+            if (h.config.hasRole(HostConfig.WEB) && env.web().blueGreen()) {
+                // the old color usually still runs the previous release: check it and swap back
+                io.djdeploy.web.BlueGreen.activate(new StepExec(h, back, events), h.previous);
+                h.ops.switchTo(h.previous);
+            } else {
+                h.ops.switchTo(h.previous);
+            }
             if (h.config.hasRole(HostConfig.WEB)) {
                 for (Command c : WebSteps.activateCommands(env, h.ops.layout(), h.previous)) {
                     h.transport.run(c);
                 }
             }
             // workers that already restarted on the new release must run the old code again
-            RunContext back = new RunContext(env, ctx.command(), ctx.ref(), ctx.who(), ctx.started(), helper, false, redactor);
-            back.releaseId(h.previous);
             for (Step s : Pipelines.WORKERS.steps()) {
                 if (s.appliesTo(h, back)) for (Command c : s.plan(h, back)) h.transport.run(c);
             }

@@ -24,6 +24,9 @@ public final class HostRun {
     volatile String status = "pending";
     volatile String detail;
     volatile long durationMs;
+    // blue-green: the color that served before this run's switch, and the one that serves the new release
+    private volatile String liveColor;
+    private volatile String newColor;
 
     public HostRun(HostConfig config, Transport transport, HostOps ops) {
         this.config = config;
@@ -38,4 +41,10 @@ public final class HostRun {
     public String previous() { return previous; }
     public String resolvedSha() { return resolvedSha; }
     public boolean switched() { return switched; }
+    public String liveColor() { return liveColor; }
+    public String newColor() { return newColor; }
+    public void colors(String live, String fresh) {
+        this.liveColor = live;
+        this.newColor = fresh;
+    }
 }

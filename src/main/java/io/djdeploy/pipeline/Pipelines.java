@@ -4,6 +4,7 @@ import io.djdeploy.django.DjangoSteps;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.django.ReleaseChecks;
 import io.djdeploy.django.VenvStep;
+import io.djdeploy.web.BlueGreen;
 import io.djdeploy.web.WebSteps;
 
 import java.util.List;
@@ -17,7 +18,14 @@ public final class Pipelines {
 
     public record PhaseSpec(Phase phase, List<Step> steps) {}
 
-    static final PhaseSpec SWITCH = new PhaseSpec(Phase.SWITCH, List.of(CoreSteps.switchCurrent(), WebSteps.reload(), WebSteps.health()));
+    /**
+     * Blue-green boots and checks the idle color before `current` moves (a release that cannot
+     * boot changes nothing), swaps the socket right after it, and retires the old color only
+     * once the health URL proved the new release serves through nginx. The other strategies
+     * run the reload hook after the switch.
+     */
+    static final PhaseSpec SWITCH = new PhaseSpec(Phase.SWITCH, List.of(BlueGreen.boot(), CoreSteps.switchCurrent(),
+            BlueGreen.swap(), WebSteps.reload(), WebSteps.health(), BlueGreen.retire()));
     static final PhaseSpec WORKERS = new PhaseSpec(Phase.WORKERS, List.of(CoreSteps.restartWorkers(), CoreSteps.restartBeat()));
 
     public static List<PhaseSpec> deploy() {

@@ -19,20 +19,37 @@ public final class HealthCheck {
 
     /** @param expectRelease the release id that must be reported, or null to check status only */
     public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease, int retries) {
+        return command(host, layout, helperRelease, h, expectRelease, retries, h.interval(), null, null);
+    }
+
+    /**
+     * The health URL's path asked of one web instance directly: on its Unix socket, or on
+     * its TCP address ("127.0.0.1:8001"), bypassing nginx (blue-green's idle color).
+     */
+    public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease,
+                                  int retries, java.time.Duration interval, String unixSocket, String tcp) {
         List<String> argv = new ArrayList<>(List.of(layout.venvPython(helperRelease), layout.helper(helperRelease), "health",
                 "--url", url(h, host),
                 "--status", String.valueOf(h.status()),
                 "--timeout", seconds(h.timeout().toMillis()),
                 "--retries", String.valueOf(retries),
-                "--interval", seconds(h.interval().toMillis()),
+                "--interval", seconds(interval.toMillis()),
                 "--header", h.header(),
                 "--mode", h.release().name().toLowerCase(Locale.ROOT)));
+        if (unixSocket != null) {
+            argv.add("--unix-socket");
+            argv.add(unixSocket);
+        }
+        if (tcp != null) {
+            argv.add("--tcp");
+            argv.add(tcp);
+        }
         if (expectRelease != null && h.release() != HealthConfig.ReleaseCheck.OFF) {
             argv.add("--expect");
             argv.add(expectRelease);
         }
         // the helper's own retries bound the time; the transport timeout is a backstop
-        long budget = (h.timeout().toMillis() + h.interval().toMillis()) * retries + 30_000;
+        long budget = (h.timeout().toMillis() + interval.toMillis()) * retries + 30_000;
         return Command.of(argv).withTimeout(java.time.Duration.ofMillis(budget));
     }
 

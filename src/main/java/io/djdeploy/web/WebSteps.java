@@ -41,9 +41,13 @@ public final class WebSteps {
         return List.of(Command.sh(env.web().nginx().test()), Command.sh(env.web().nginx().reload()));
     }
 
-    /** Reload web + nginx on a web host, so it serves the release {@code id} current points to. */
+    /**
+     * Restart/reload strategies: reload web + nginx on a web host, so it serves the release
+     * {@code id} current points to. (Blue-green activates a color instead: {@link BlueGreen}.)
+     */
     public static List<Command> activateCommands(EnvironmentConfig env, ReleaseLayout layout, String id) {
         List<Command> cmds = new ArrayList<>();
+        if (env.web().blueGreen()) return cmds;
         Command reload = reloadCommand(env, layout, id);
         if (reload != null) cmds.add(reload);
         cmds.addAll(nginxCommands(env));

@@ -95,7 +95,11 @@ def cmd_relocate_venv(args):
 
 
 
-def http_get(url, timeout, unix_socket=None):
+def http_get(url, timeout, unix_socket=None, tcp=None):
+    """GET url. With unix_socket or tcp ("HOST:PORT") the request goes straight to that
+    listener (one web instance, bypassing nginx) with the URL's Host, and with the
+    X-Forwarded-* headers nginx would add, so that SECURE_SSL_REDIRECT and
+    SECURE_PROXY_SSL_HEADER see the same request as through the proxy."""
     import http.client
     from urllib.parse import urlsplit
 
@@ -103,6 +107,13 @@ def http_get(url, timeout, unix_socket=None):
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    headers = {"User-Agent": "djdeploy-health", "Cache-Control": "no-cache"}
+    host_header = parts.netloc or "localhost"
+    if unix_socket or tcp:
+        headers["Host"] = host_header
+        headers["X-Forwarded-Proto"] = parts.scheme or "http"
+        headers["X-Forwarded-For"] = "127.0.0.1"
+        headers["X-Forwarded-Host"] = host_header
     if unix_socket:
         class Conn(http.client.HTTPConnection):
             def connect(self):
@@ -110,6 +121,9 @@ def http_get(url, timeout, unix_socket=None):
                 self.sock.settimeout(timeout)
                 self.sock.connect(unix_socket)
         conn = Conn(parts.hostname or "localhost", timeout=timeout)
+    elif tcp:
+        thost, _, tport = tcp.rpartition(":")
+        conn = http.client.HTTPConnection(thost or "127.0.0.1", int(tport), timeout=timeout)
     elif parts.scheme == "https":
         import ssl
         conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout,
@@ -117,7 +131,13 @@ def http_get(url, timeout, unix_socket=None):
     else:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"User-Agent": "djdeploy-health", "Cache-Control": "no-cache"})
+        if "Host" in headers:
+            conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+            for k, v in headers.items():
+                conn.putheader(k, v)
+            conn.endheaders()
+        else:
+            conn.request("GET", path, headers=headers)
         resp = conn.getresponse()
         body = resp.read(65536).decode("utf-8", "replace")
         return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), body
@@ -131,7 +151,7 @@ def cmd_health(args):
     for attempt in range(1, args.retries + 1):
         result = {"attempt": attempt}
         try:
-            status, headers, body = http_get(args.url, args.timeout, args.unix_socket)
+            status, headers, body = http_get(args.url, args.timeout, args.unix_socket, args.tcp)
             result["status"] = status
             seen = None
             if args.header:
@@ -922,6 +942,7 @@ def main(argv):
     h.add_argument("--expect")
     h.add_argument("--mode", choices=["header", "body", "off"], default="header")
     h.add_argument("--unix-socket")
+    h.add_argument("--tcp", help="HOST:PORT of one web instance, bypassing the proxy")
 
     m = sub.add_parser("migrations")
     m.add_argument("--all", action="store_true", help="every migration from an empty database")

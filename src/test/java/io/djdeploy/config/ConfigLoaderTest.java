@@ -165,7 +165,7 @@ class ConfigLoaderTest {
             assertThat(env.django()).isEqualTo(new DjangoConfig("src/manage.py", "shop.settings.production",
                     "/etc/shop/env", false, false, false));
             assertThat(env.shared()).isEqualTo(new SharedConfig(List.of("media", "var/uploads"), List.of("shop/local_settings.py")));
-            assertThat(env.web()).isEqualTo(new WebConfig("supervisorctl restart {app}-web",
+            assertThat(env.web()).isEqualTo(WebConfig.restart("supervisorctl restart {app}-web",
                     new WebConfig.NginxConfig("sudo -n nginx -t", "sudo -n systemctl reload nginx")));
             assertThat(env.health()).isEqualTo(new HealthConfig("https://127.0.0.1:8443/healthz/", 204,
                     Duration.ofMillis(1500), 12, Duration.ofMinutes(2), HealthConfig.ReleaseCheck.BODY, "X-Shop-Release"));
@@ -200,7 +200,7 @@ class ConfigLoaderTest {
             assertThat(env.python()).isEqualTo(new PythonConfig("python3", false, List.of("requirements.txt")));
             assertThat(env.django()).isEqualTo(new DjangoConfig("manage.py", null, null, true, true, true));
             assertThat(env.shared()).isEqualTo(new SharedConfig(List.of(), List.of()));
-            assertThat(env.web()).isEqualTo(new WebConfig(null, null));
+            assertThat(env.web()).isEqualTo(WebConfig.restart(null, null));
             assertThat(env.health()).isNull();
             assertThat(env.hosts()).containsExactly(
                     new HostConfig("web1.example.com", "ssh", null, null, List.of("web", "migrate")));
@@ -246,7 +246,7 @@ class ConfigLoaderTest {
             EnvironmentConfig env = load(yaml).environments().get("production");
 
             // then
-            assertThat(env.web()).isEqualTo(new WebConfig(null, new WebConfig.NginxConfig("nginx -t", "nginx -s reload")));
+            assertThat(env.web()).isEqualTo(WebConfig.restart(null, new WebConfig.NginxConfig("nginx -t", "nginx -s reload")));
             assertThat(env.health()).isEqualTo(new HealthConfig("http://127.0.0.1:8000/healthz/", 200,
                     Duration.ofSeconds(5), 30, Duration.ofSeconds(1), HealthConfig.ReleaseCheck.HEADER, "X-Release"));
         }
@@ -308,7 +308,7 @@ class ConfigLoaderTest {
             assertThat(staging.keepReleases()).isEqualTo(4);
             assertThat(staging.python()).isEqualTo(new PythonConfig("python3.11", false, List.of("requirements-dev.txt")));
             assertThat(staging.django()).isEqualTo(new DjangoConfig("manage.py", "shop.settings", "/etc/shop-staging/env", true, false, true));
-            assertThat(staging.web()).isEqualTo(new WebConfig("supervisorctl restart {app}-web",
+            assertThat(staging.web()).isEqualTo(WebConfig.restart("supervisorctl restart {app}-web",
                     new WebConfig.NginxConfig("sudo -n nginx -t", "sudo -n systemctl reload nginx")));
             assertThat(staging.health()).isEqualTo(new HealthConfig("http://127.0.0.1:8000/healthz/", 200,
                     Duration.ofSeconds(2), 10, Duration.ofSeconds(1), HealthConfig.ReleaseCheck.HEADER, "X-Release"));

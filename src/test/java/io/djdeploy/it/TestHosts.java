@@ -87,6 +87,38 @@ final class TestHosts implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    static final String RESTART_LINE = "  reload: supervisorctl -c /etc/demo/supervisord.conf restart demo-web\n";
+
+    /** deploy.yml with the blue-green strategy on the test hosts' color programs, plus extra web keys. */
+    Path blueGreenConfig(String name, String extraWebKeys) throws IOException {
+        return configWith(name, RESTART_LINE, """
+                  strategy: blue-green
+                  start: supervisorctl -c /etc/demo/supervisord.conf start demo-web-{color}
+                  stop: supervisorctl -c /etc/demo/supervisord.conf stop demo-web-{color}
+                  log: tail -n 30 /var/log/demo/web-{color}.log
+                """ + extraWebKeys);
+    }
+
+    /** Runs a shell command inside a host's mount namespace (its /srv, /run, /etc/demo); returns stdout. */
+    String onHost(String address, String command) throws IOException, InterruptedException {
+        String pid = Files.readAllLines(host(address).resolve("pids")).stream()
+                .filter(l -> l.startsWith("sshd ")).map(l -> l.substring(5).trim()).findFirst().orElseThrow();
+        Process p = new ProcessBuilder("nsenter", "--mount=/proc/" + pid + "/ns/mnt", "sh", "-c", command)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("on " + address + ": " + command + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    /** A link's target on a host, by its path on the host (e.g. /run/demo/web.sock), or null. */
+    String link(String address, String pathOnHost) throws IOException {
+        Path p = host(address).resolve(pathOnHost.startsWith("/srv/") ? "srv/" + pathOnHost.substring(5)
+                : pathOnHost.startsWith("/run/") ? "run/" + pathOnHost.substring(5) : pathOnHost.substring(1));
+        return Files.isSymbolicLink(p) ? Files.readSymbolicLink(p).toString() : null;
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         script("down", "--dir", dir.toString());

@@ -1,0 +1,162 @@
+package io.djdeploy.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The blue-green strategy on a real test host (sshd, supervisor running the two color
+ * programs, nginx proxying to /run/demo/web.sock), under a steady open-loop load through
+ * nginx (bench/LoadGen.java): deploys, a rollback inside the standby window and a release
+ * that cannot boot, with zero failed requests; after every step the live link, the color
+ * links, `current` and what nginx serves agree.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BlueGreenIT {
+    static final String ENV = "test";
+    static Path dir;
+    static TestHosts hosts;
+    static String web;
+    static Path config;
+    static String v1;
+
+    @BeforeAll
+    static void up() throws Exception {
+        dir = Files.createTempDirectory("djdeploy-bluegreen-");
+        hosts = new TestHosts(dir, 1);
+        web = hosts.addresses.get(0);
+        config = hosts.blueGreenConfig("bg.yml", "  standby: 5m\n  drain: 1s\n");
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (hosts != null) hosts.close();
+    }
+
+    @Test
+    @Order(1)
+    void theFirstDeployStartsBlueAndPointsNginxAtIt() throws Exception {
+        Site.Run run = hosts.djdeploy(config, "deploy", ENV, "--ref", "v1");
+        assertThat(run.code()).as(run.output()).isZero();
+        v1 = hosts.current(web);
+        assertThat(consistent()).isEqualTo("blue");
+        assertThat(hosts.link(web, "/srv/demo/green")).as("green was never pinned").isNull();
+    }
+
+    @Test
+    @Order(2)
+    void deployRollbackAndABrokenReleaseUnderLoadFailNoRequest() throws Exception {
+        Path csv = dir.resolve("load.csv");
+        Path stop = dir.resolve("load.stop");
+        Process load = new ProcessBuilder("java", Site.home().resolve("bench/LoadGen.java").toString(),
+                "--base", "http://" + web, "--rate", "25", "--stop-file", stop.toString(), "--out", csv.toString())
+                .redirectErrorStream(true).start();
+        try {
+            Thread.sleep(2500); // let the load reach its steady state (and the JIT compile the generator)
+
+            // deploy v2: green boots, is checked on its own socket, web.sock swaps, blue stays in standby
+            Site.Run v2run = hosts.djdeploy(config, "deploy", ENV, "--ref", "v2");
+            assertThat(v2run.code()).as(v2run.output()).isZero();
+            String v2 = hosts.current(web);
+            assertThat(consistent()).isEqualTo("green");
+            assertThat(hosts.link(web, "/srv/demo/blue")).isEqualTo("releases/" + v1);
+            assertThat(v2run.output()).contains("blue stays up on release " + v1);
+            assertThat(hosts.onHost(web, "supervisorctl -c /etc/demo/supervisord.conf status demo-web-blue || true")).contains("RUNNING");
+
+            // rollback inside the standby window: no boot, just a check and a swap
+            Site.Run back = hosts.djdeploy(config, "rollback", ENV);
+            assertThat(back.code()).as(back.output()).isZero();
+            assertThat(back.output()).contains("warm standby: blue already serves release " + v1 + " (no boot)");
+            assertThat(hosts.current(web)).isEqualTo(v1);
+            assertThat(consistent()).isEqualTo("blue");
+
+            // a release that cannot boot: green fails on its own socket, nginx never sees it
+            Site.Run broken = hosts.djdeploy(config, "deploy", ENV, "--ref", "noboot");
+            assertThat(broken.code()).as(broken.output()).isEqualTo(6);
+            assertThat(broken.output()).contains("nginx untouched, blue still serving", "noboot: this release cannot start",
+                    "--- tail -n 30 /var/log/demo/web-green.log ---");
+            Matcher m = Pattern.compile("on release (\\d{14}) failed").matcher(broken.output());
+            assertThat(m.find()).as(broken.output()).isTrue();
+            String brokenId = m.group(1);
+            assertThat(hosts.current(web)).isEqualTo(v1);
+            assertThat(consistent()).isEqualTo("blue");
+            assertThat(hosts.onHost(web, "supervisorctl -c /etc/demo/supervisord.conf status demo-web-green || true"))
+                    .doesNotContain("RUNNING");
+
+            // and forward again: green boots on a fresh v2 release
+            Site.Run again = hosts.djdeploy(config, "deploy", ENV, "--ref", "v2");
+            assertThat(again.code()).as(again.output()).isZero();
+            assertThat(consistent()).isEqualTo("green");
+            Thread.sleep(1500);
+
+            Files.writeString(stop, "");
+            assertThat(load.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String summary = new String(load.getInputStream().readAllBytes());
+            assertThat(summary).as(summary).contains("failed=0");
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(lines.size()).as("requests sent").isGreaterThan(200);
+            Set<String> seen = new TreeSet<>();
+            List<String> bad = new ArrayList<>();
+            for (String line : lines) {
+                String[] f = line.split(",", -1);
+                int status = Integer.parseInt(f[2]);
+                if (status < 200 || status > 299) bad.add(line);
+                if (!f[3].isEmpty()) seen.add(f[3]);
+            }
+            assertThat(bad).as("failed requests (scheduled_ms,latency_ms,status,release)").isEmpty();
+            assertThat(seen).as("releases that answered").doesNotContain(brokenId).contains(v1, v2, hosts.current(web));
+        } finally {
+            Files.writeString(stop, "");
+            if (!load.waitFor(30, TimeUnit.SECONDS)) load.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void withoutStandbyTheOldColorStopsAfterTheDrain() throws Exception {
+        Path noStandby = hosts.blueGreenConfig("bg-nostandby.yml", "  standby: 0\n  drain: 1s\n");
+        Site.Run run = hosts.djdeploy(noStandby, "deploy", ENV, "--ref", "v1");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("green stops in 1s (drain)");
+        assertThat(consistent()).isEqualTo("blue");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String status = "";
+        while (System.nanoTime() < end) {
+            status = hosts.onHost(web, "supervisorctl -c /etc/demo/supervisord.conf status demo-web-green || true");
+            if (!status.contains("RUNNING")) break;
+            Thread.sleep(200);
+        }
+        assertThat(status).doesNotContain("RUNNING");
+        assertThat(hosts.get(web, "/healthz/").headers().firstValue("X-Release")).hasValue(hosts.current(web));
+    }
+
+    /**
+     * web.sock names the live color's socket, that color's link and `current` point at the
+     * same release, and nginx serves it. Returns the live color.
+     */
+    static String consistent() throws IOException, InterruptedException {
+        String live = hosts.link(web, "/run/demo/web.sock");
+        assertThat(live).as("web.sock is a link to a color's socket").isIn("blue.sock", "green.sock");
+        String color = live.replace(".sock", "");
+        String current = hosts.current(web);
+        assertThat(hosts.link(web, "/srv/demo/" + color)).as(color + " is pinned to current").isEqualTo("releases/" + current);
+        assertThat(hosts.get(web, "/healthz/").headers().firstValue("X-Release")).as("nginx serves current").hasValue(current);
+        return color;
+    }
+}
