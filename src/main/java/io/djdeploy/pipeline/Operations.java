@@ -73,9 +73,15 @@ public final class Operations {
             List<LedgerEntry> ledger = ops.ledger();
             java.util.Set<String> bad = BadReleases.of(ledger);
             List<ReleaseRow> rows = new ArrayList<>();
+            java.util.Set<String> finished = new java.util.HashSet<>();
+            for (LedgerEntry e : ledger) {
+                if (e.release() != null && !LedgerEntry.STARTED.equals(e.outcome())) finished.add(e.event() + " " + e.release());
+            }
             for (int i = ledger.size() - 1; i >= 0; i--) {
                 LedgerEntry e = ledger.get(i);
                 if (e.release() == null) continue;
+                // a run's "started" line shows only when the run never finished (it was killed)
+                if (LedgerEntry.STARTED.equals(e.outcome()) && finished.contains(e.event() + " " + e.release())) continue;
                 rows.add(new ReleaseRow(e.release(), e.event(), e.outcome(), e.ref(), e.sha(), e.user(), e.finished(),
                         present.contains(e.release()), e.release().equals(current), bad.contains(e.release())));
             }
@@ -131,7 +137,8 @@ public final class Operations {
                     continue;
                 }
                 ops.forceUnlock();
-                if (!mine) {
+                // a forced removal is always recorded: even "my" lock may be a dead run's (another pid)
+                if (force || !mine) {
                     String now = CoreSteps.iso(clock.instant());
                     ops.appendLedger(new LedgerEntry("unlock", "forced", null, null, held.ref(), null, who.user(), who.origin(),
                             hc.host(), now, now, 0L, null, null, "removed the lock of " + held.describe(), null, null, null));

@@ -53,6 +53,12 @@ public record LedgerEntry(
         }
     }
 
+    /**
+     * The outcome of the line a deploy or rollback writes once its target is known, before it
+     * changes anything: a run killed before it could write its result leaves this as its last word.
+     */
+    public static final String STARTED = "started";
+
     public boolean success() {
         return "success".equals(outcome);
     }
