@@ -259,19 +259,6 @@ public final class CoreSteps {
         };
     }
 
-    public static Step switchCurrent() {
-        return new Step() {
-            public String name() { return "switch"; }
-            public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(h.ops.switchCommand(ctx.releaseId()));
-            }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                Step.super.run(x);
-                x.host().switched = true;
-            }
-        };
-    }
-
     /** Celery workers restart after every web host switched, so they never run ahead of the web tier. */
     public static Step restartWorkers() {
         return new Step() {

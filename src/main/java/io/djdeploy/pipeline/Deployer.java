@@ -95,6 +95,7 @@ public final class Deployer implements AutoCloseable {
                     }
                     return finish(ctx, hosts, abort(ctx, hosts, spec.phase(), failures));
                 }
+                if (spec.phase() == Phase.PREFLIGHT) started(ctx, hosts);
                 if (spec.phase() == Phase.GATE) {
                     String stop = gate(ctx, hosts);
                     if (stop != null) {
@@ -195,6 +196,7 @@ public final class Deployer implements AutoCloseable {
                     hosts.forEach(h -> unlock(ctx, h));
                     return finish(ctx, hosts, stop);
                 }
+                started(ctx, hosts);
             }
         }
         for (HostRun h : hosts) {
@@ -786,6 +788,13 @@ public final class Deployer implements AutoCloseable {
             h.ops.appendLedger(e);
         } catch (Exception ex) {
             events.emit(new Event.Warning(h.name(), "could not write the ledger: " + ex.getMessage()));
+        }
+    }
+
+    /** The "started" ledger line: what this run is about to do, in case it is killed before it can say how it ended. */
+    private void started(RunContext ctx, List<HostRun> hosts) {
+        for (HostRun h : hosts) {
+            if (h.locked) ledger(ctx, h, ctx.command(), LedgerEntry.STARTED, null, "run " + ctx.runId() + " by pid " + who.pid());
         }
     }
 

@@ -41,6 +41,8 @@ public final class HostRun {
     public String previous() { return previous; }
     public String resolvedSha() { return resolvedSha; }
     public boolean switched() { return switched; }
+    /** `current` points at this run's release now (set by the switch, also when what followed it failed). */
+    public void markSwitched() { this.switched = true; }
     public String liveColor() { return liveColor; }
     public String newColor() { return newColor; }
     public void colors(String live, String fresh) {

@@ -20,12 +20,12 @@ public final class Pipelines {
 
     /**
      * Blue-green boots and checks the idle color before `current` moves (a release that cannot
-     * boot changes nothing), swaps the socket right after it, and retires the old color only
+     * boot changes nothing), swaps the socket in the same command as the switch, and retires the old color only
      * once the health URL proved the new release serves through nginx. The other strategies
-     * run the reload hook after the switch.
+     * run the reload hook in the switch's command.
      */
-    static final PhaseSpec SWITCH = new PhaseSpec(Phase.SWITCH, List.of(BlueGreen.boot(), CoreSteps.switchCurrent(),
-            BlueGreen.swap(), WebSteps.reload(), WebSteps.health(), BlueGreen.retire()));
+    static final PhaseSpec SWITCH = new PhaseSpec(Phase.SWITCH, List.of(BlueGreen.boot(), WebSteps.switchAndActivate(),
+            WebSteps.health(), BlueGreen.retire()));
     static final PhaseSpec WORKERS = new PhaseSpec(Phase.WORKERS, List.of(CoreSteps.restartWorkers(), CoreSteps.restartBeat()));
 
     public static List<PhaseSpec> deploy() {

@@ -36,8 +36,8 @@ import static io.djdeploy.remote.Shell.quote;
  *
  * <p>SWITCH on a web host: {@link #boot} starts the idle color on the new release and
  * checks it on its own socket (status and release id) — a release that cannot boot never
- * gets traffic, and the old color keeps serving; then {@code current} switches, {@link #swap}
- * moves web.sock, the health URL is verified through nginx, and {@link #retire} leaves the old
+ * gets traffic, and the old color keeps serving; then {@code current} switches and web.sock
+ * moves in one remote command (WebSteps#switchAndActivate), the health URL is verified through nginx, and {@link #retire} leaves the old
  * color running out of traffic for the standby window (a rollback inside it is a health check
  * plus a swap) or stops it after the drain.
  */
@@ -127,6 +127,7 @@ public final class BlueGreen {
         }
         m.put("color", color);
         m.put("socket", socket(env, color));
+        if (env.web().tcp() && WebConfig.COLORS.contains(color)) m.put("port", String.valueOf(env.web().ports().of(color)));
         return m;
     }
 
@@ -156,19 +157,28 @@ public final class BlueGreen {
         String content = "# djdeploy live color: " + color + "\n"
                 + "# written by djdeploy at every blue-green switch: do not edit\n"
                 + "upstream " + upstreamName(env) + " {\n    server 127.0.0.1:" + w.ports().of(color) + ";\n}\n";
-        // a failed nginx -t puts the previous include back, so nginx never loads a broken one
-        return List.of(Command.sh("cp -p " + quote(f) + " " + quote(f + ".bak") + " 2>/dev/null || rm -f " + quote(f + ".bak")
-                + "; printf '%s' " + quote(content) + " > " + quote(f + ".tmp") + " && mv -f " + quote(f + ".tmp") + " " + quote(f)
-                + " && if " + w.nginx().test() + "; then " + w.nginx().reload() + "; else rc=$?; if [ -f " + quote(f + ".bak") + " ]; then mv -f "
-                + quote(f + ".bak") + " " + quote(f) + "; fi; exit $rc; fi"));
+        // a failed nginx -t puts the previous include back (or removes the new one if there was
+        // none); backup and temp are dot files next to the include: nginx's `include dir/*` skips them
+        int slash = f.lastIndexOf('/');
+        String bak = f.substring(0, slash + 1) + "." + f.substring(slash + 1) + ".djdeploy-bak";
+        String tmp = f.substring(0, slash + 1) + "." + f.substring(slash + 1) + ".djdeploy-tmp";
+        return List.of(Command.sh("cp -p " + quote(f) + " " + quote(bak) + " 2>/dev/null || rm -f " + quote(bak)
+                + "; printf '%s' " + quote(content) + " > " + quote(tmp) + " && mv -f " + quote(tmp) + " " + quote(f)
+                + " && if " + w.nginx().test() + "; then rm -f " + quote(bak) + "; " + w.nginx().reload()
+                + "; else rc=$?; if [ -f " + quote(bak) + " ]; then mv -f " + quote(bak) + " " + quote(f) + "; else rm -f " + quote(f)
+                + "; fi; exit $rc; fi"));
     }
 
     /** One health request straight to {@code color}'s listener; retried while it boots. */
     static Command probe(StepExec x, String release, String color, int retries) {
         EnvironmentConfig env = x.ctx().env();
         HealthConfig hc = env.health();
-        return HealthCheck.command(x.host().name(), x.host().ops().layout(), release, hc, release, retries, Duration.ofMillis(200),
+        Command c = HealthCheck.command(x.host().name(), x.host().ops().layout(), release, hc, release, retries, Duration.ofMillis(200),
                 env.web().tcp() ? null : socket(env, color), env.web().tcp() ? "127.0.0.1:" + env.web().ports().of(color) : null);
+        if (retries <= 1) return c;
+        // booting: however slow each attempt is, give up after web.boot_timeout
+        return Command.sh(c.script() + " --deadline " + io.djdeploy.remote.Shell.quote(String.valueOf(env.web().bootTimeout().toSeconds())))
+                .withTimeout(env.web().bootTimeout().plus(hc.timeout()).plusSeconds(30));
     }
 
     /**
@@ -215,23 +225,6 @@ public final class BlueGreen {
                 String idle = st.live() == null ? WebConfig.BLUE : WebConfig.other(st.live());
                 x.host().colors(st.live(), idle);
                 bootColor(x, st, idle, release);
-            }
-        };
-    }
-
-    /** Makes the idle color live: web.sock (or the upstream include) now points at it. */
-    public static Step swap() {
-        return new Step() {
-            public String name() { return "swap socket"; }
-            public boolean appliesTo(HostRun h, RunContext ctx) { return applies(h, ctx); }
-            public List<Command> plan(HostRun h, RunContext ctx) {
-                return swapCommands(ctx.env(), "<idle color>");
-            }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                String color = x.host().newColor();
-                for (Command c : swapCommands(x.ctx().env(), color)) x.check(c);
-                x.info(color + " is live (release " + x.ctx().releaseId() + ")"
-                        + (x.host().liveColor() != null ? "; " + x.host().liveColor() + " is out of traffic" : ""));
             }
         };
     }

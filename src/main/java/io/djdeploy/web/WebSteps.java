@@ -54,16 +54,49 @@ public final class WebSteps {
         return cmds;
     }
 
-    public static Step reload() {
+    /**
+     * The switch: `current` moves to the release and, on a web host, the web tier follows it in
+     * the SAME remote command (blue-green: web.sock swaps to the new color; restart/reload: the
+     * reload hook and nginx). A djdeploy killed at any moment therefore never leaves `current`
+     * naming one release while nginx serves another: the host's shell finishes the command.
+     */
+    public static Step switchAndActivate() {
         return new Step() {
-            public String name() { return "reload web"; }
-            public boolean appliesTo(HostRun h, RunContext ctx) {
-                return h.config().hasRole(HostConfig.WEB) && !activateCommands(ctx.env(), h.ops().layout(), ctx.releaseId()).isEmpty();
-            }
+            public String name() { return "switch"; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return activateCommands(ctx.env(), h.ops().layout(), ctx.releaseId());
+                return List.of(switchCommand(h, ctx, h.newColor() != null ? h.newColor() : "<idle color>"));
+            }
+            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                HostRun h = x.host();
+                try {
+                    x.check(switchCommand(h, x.ctx(), h.newColor()));
+                } catch (StepFailure f) {
+                    // part of it ran: if current moved, this host must be switched back
+                    if (x.ctx().releaseId().equals(h.ops().currentRelease())) h.markSwitched();
+                    throw f;
+                }
+                h.markSwitched();
+                if (h.newColor() != null && BlueGreen.applies(h, x.ctx())) {
+                    x.info(h.newColor() + " is live (release " + x.ctx().releaseId() + ")"
+                            + (h.liveColor() != null ? "; " + h.liveColor() + " is out of traffic" : ""));
+                }
             }
         };
+    }
+
+    static Command switchCommand(HostRun h, RunContext ctx, String color) {
+        EnvironmentConfig env = ctx.env();
+        List<Command> cmds = new ArrayList<>();
+        cmds.add(h.ops().switchCommand(ctx.releaseId()));
+        if (h.config().hasRole(HostConfig.WEB)) {
+            if (env.web().blueGreen()) cmds.addAll(BlueGreen.swapCommands(env, color));
+            else cmds.addAll(activateCommands(env, h.ops().layout(), ctx.releaseId()));
+        }
+        if (cmds.size() == 1) return cmds.get(0);
+        StringBuilder sb = new StringBuilder();
+        // "\n}" rather than "; }": a user's command may end in a # comment
+        for (Command c : cmds) sb.append(sb.length() == 0 ? "" : " && ").append("{ ").append(c.script()).append("\n}");
+        return Command.sh(sb.toString());
     }
 
     public static Step health() {

@@ -172,6 +172,9 @@ def cmd_health(args):
         last = result
         if result["ok"]:
             break
+        if args.deadline and time.monotonic() - started + args.interval >= args.deadline:
+            last["error"] = (last.get("error") or "not healthy") + " (gave up after %.1fs)" % args.deadline
+            break
         if attempt < args.retries:
             time.sleep(args.interval)
     last["elapsed_ms"] = int((time.monotonic() - started) * 1000)
@@ -943,6 +946,7 @@ def main(argv):
     h.add_argument("--mode", choices=["header", "body", "off"], default="header")
     h.add_argument("--unix-socket")
     h.add_argument("--tcp", help="HOST:PORT of one web instance, bypassing the proxy")
+    h.add_argument("--deadline", type=float, default=0, help="stop retrying after this many seconds")
 
     m = sub.add_parser("migrations")
     m.add_argument("--all", action="store_true", help="every migration from an empty database")
