@@ -1,0 +1,464 @@
+package io.djdeploy.cli;
+
+import io.djdeploy.release.LedgerEntry;
+import io.djdeploy.release.LedgerEntry.MigrationEntry;
+import io.djdeploy.release.LedgerEntry.StepEntry;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The page of {@code djdeploy report}: one deploy or rollback, as the ledgers of its hosts
+ * recorded it, rendered as a single self-contained HTML document (inline CSS, no script, no
+ * external URL), so it can be attached to a ticket or archived by CI. Pure: reads records,
+ * returns a string; every value from the ledger is HTML-escaped.
+ */
+public final class ReportHtml {
+    /** The phases in pipeline order; each has a colour in the style sheet. Anything else is drawn grey. */
+    static final List<String> PHASES = List.of("connect", "lock", "preflight", "prepare", "gate", "migrate", "switch", "workers", "finalize");
+
+    private ReportHtml() {}
+
+    /**
+     * One run of deploy or rollback: each host writes its own ledger line with the same event,
+     * release and start time, so those three identify the run across hosts.
+     *
+     * @param hosts host name to its ledger entry, in the config's host order
+     */
+    public record Run(String event, String release, String started, Map<String, LedgerEntry> hosts) {
+        /** The first host's entry: event, release, ref, sha, who and when are the same on every host. */
+        public LedgerEntry first() {
+            return hosts.values().iterator().next();
+        }
+    }
+
+    /** A step placed on the timeline: milliseconds from the run's start. */
+    record Placed(StepEntry step, long start, long end) {}
+
+    // ---------------------------------------------------------------- grouping
+
+    /**
+     * Every deploy and rollback in these ledgers, oldest first.
+     *
+     * @param ledgers host name (config order) to its ledger, oldest first
+     */
+    public static List<Run> runs(Map<String, List<LedgerEntry>> ledgers) {
+        List<String> order = new ArrayList<>(ledgers.keySet());
+        Map<List<String>, Map<String, LedgerEntry>> groups = new LinkedHashMap<>();
+        for (Map.Entry<String, List<LedgerEntry>> l : ledgers.entrySet()) {
+            for (LedgerEntry e : l.getValue()) {
+                if (!"deploy".equals(e.event()) && !"rollback".equals(e.event())) continue;
+                // the entry names its host; two hosts sharing one file (local transport) then still count once each
+                String host = e.host() != null ? e.host() : l.getKey();
+                if (!order.contains(host)) order.add(host);
+                groups.computeIfAbsent(key(e), k -> new LinkedHashMap<>()).put(host, e);
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        for (Map.Entry<List<String>, Map<String, LedgerEntry>> g : groups.entrySet()) {
+            Map<String, LedgerEntry> byHost = new LinkedHashMap<>();
+            for (String h : order) {
+                if (g.getValue().containsKey(h)) byHost.put(h, g.getValue().get(h));
+            }
+            LedgerEntry any = byHost.values().iterator().next();
+            runs.add(new Run(any.event(), any.release(), any.started(), byHost));
+        }
+        runs.sort(Comparator.comparing((Run r) -> Objects.toString(r.started(), ""))
+                .thenComparing(r -> Objects.toString(r.release(), "")));
+        return runs;
+    }
+
+    private static List<String> key(LedgerEntry e) {
+        return java.util.Arrays.asList(e.event(), e.release(), e.started());
+    }
+
+    /**
+     * The run to report: without an id the newest deploy or rollback; with one, the deploy that
+     * created that release, or (when the ledger has none) the newest rollback to it.
+     */
+    public static Optional<Run> pick(List<Run> runs, String id) {
+        if (runs.isEmpty()) return Optional.empty();
+        if (id == null) return Optional.of(runs.get(runs.size() - 1));
+        Run found = null;
+        for (Run r : runs) {
+            if (!id.equals(r.release())) continue;
+            if (found == null || !"deploy".equals(found.event()) || "deploy".equals(r.event())) found = r;
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /**
+     * Steps on the time axis. Entries written before {@code start_ms} existed have no start
+     * offsets: such steps are laid end to end after the previous one.
+     */
+    static List<Placed> place(List<StepEntry> steps) {
+        List<Placed> out = new ArrayList<>();
+        long cursor = 0;
+        if (steps == null) return out;
+        for (StepEntry s : steps) {
+            long start = s.startMs() != null ? Math.max(0, s.startMs()) : cursor;
+            long end = start + Math.max(0, s.durationMs());
+            out.add(new Placed(s, start, end));
+            cursor = end;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- rendering
+
+    /**
+     * @param unreadable hosts whose ledger could not be read, with why (shown as a warning)
+     */
+    public static String render(String app, String environment, Run run, Map<String, String> unreadable) {
+        LedgerEntry first = run.first();
+        StringBuilder b = new StringBuilder(16_384);
+        String title = "djdeploy report: " + app + " " + environment + " " + run.event() + " " + orDash(run.release());
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<meta name=\"generator\" content=\"djdeploy report\">\n")
+                .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+
+        Set<String> outcomes = new LinkedHashSet<>();
+        run.hosts().values().forEach(e -> outcomes.add(orDash(e.outcome())));
+        b.append("<header>\n<h1>").append(esc(app)).append(" <span class=\"sep\">/</span> ").append(esc(environment))
+                .append(" <span class=\"sep\">/</span> ").append(esc(run.event())).append(" of release <span class=\"mono\">")
+                .append(esc(orDash(run.release()))).append("</span></h1>\n<p>");
+        for (String o : outcomes) b.append(badge(o)).append(' ');
+        b.append("</p>\n</header>\n");
+
+        summary(b, run, first, outcomes);
+        if (unreadable != null && !unreadable.isEmpty()) {
+            b.append("<section id=\"unread\" class=\"unread\">\n<h2>Hosts not read</h2>\n<ul>\n");
+            unreadable.forEach((h, why) -> b.append("<li><b>").append(esc(h)).append("</b>: ").append(esc(why)).append("</li>\n"));
+            b.append("</ul>\n<p>Their ledgers could not be read; this page shows the other hosts only.</p>\n</section>\n");
+        }
+        timeline(b, run);
+        hosts(b, run);
+        health(b, run);
+        migrations(b, run);
+        problems(b, run);
+        steps(b, run);
+        b.append("<footer>Written by <code>djdeploy report</code> from <code>.djdeploy/history.jsonl</code> on ")
+                .append(run.hosts().size()).append(run.hosts().size() == 1 ? " host" : " hosts").append(".</footer>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void summary(StringBuilder b, Run run, LedgerEntry first, Set<String> outcomes) {
+        String finished = run.hosts().values().stream().map(LedgerEntry::finished).filter(Objects::nonNull).max(String::compareTo).orElse(null);
+        long duration = run.hosts().values().stream().map(LedgerEntry::durationMs).filter(Objects::nonNull).mapToLong(Long::longValue).max().orElse(-1);
+        Set<String> previous = new LinkedHashSet<>();
+        run.hosts().values().forEach(e -> previous.add(orDash(e.previous())));
+        b.append("<section id=\"summary\">\n<h2>Summary</h2>\n<dl class=\"facts\">\n");
+        fact(b, "event", esc(run.event()));
+        fact(b, "outcome", esc(String.join(", ", outcomes)));
+        fact(b, "release", "<span class=\"mono\">" + esc(orDash(run.release())) + "</span>");
+        fact(b, "previous", "<span class=\"mono\">" + esc(String.join(", ", previous)) + "</span>");
+        fact(b, "ref", esc(orDash(first.ref())));
+        fact(b, "sha", "<span class=\"mono\">" + esc(orDash(first.sha())) + "</span>");
+        fact(b, "by", esc(orDash(first.user())));
+        fact(b, "from", esc(orDash(first.origin())));
+        fact(b, "started", esc(orDash(first.started())));
+        fact(b, "finished", esc(orDash(finished)));
+        fact(b, "duration", duration < 0 ? "-" : esc(duration(duration)));
+        fact(b, "hosts", esc(String.join(", ", run.hosts().keySet())));
+        b.append("</dl>\n</section>\n");
+    }
+
+    private static void fact(StringBuilder b, String name, String html) {
+        b.append("<dt>").append(name).append("</dt><dd>").append(html).append("</dd>\n");
+    }
+
+    /** One row per host: phases as coloured segments above, steps as bars below, both positioned in percent of the run. */
+    private static void timeline(StringBuilder b, Run run) {
+        Map<String, List<Placed>> placed = new LinkedHashMap<>();
+        long span = 1;
+        for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
+            List<Placed> p = place(h.getValue().steps());
+            placed.put(h.getKey(), p);
+            for (Placed s : p) span = Math.max(span, s.end());
+            if (h.getValue().durationMs() != null) span = Math.max(span, h.getValue().durationMs());
+        }
+        b.append("<section id=\"timeline\">\n<h2>Timeline</h2>\n<div class=\"legend\">");
+        Set<String> seen = new LinkedHashSet<>();
+        placed.values().forEach(l -> l.forEach(p -> seen.add(phaseClass(p.step().phase()))));
+        for (String ph : PHASES) {
+            if (seen.contains(ph)) b.append("<span><i class=\"sw ph-").append(ph).append("\"></i>").append(ph).append("</span>");
+        }
+        if (seen.contains("other")) b.append("<span><i class=\"sw ph-other\"></i>other</span>");
+        b.append("<span><i class=\"sw failed\"></i>failed step</span></div>\n");
+        b.append("<div class=\"gantt\">\n<div class=\"row axis\"><div class=\"host\"></div><div class=\"lane\">");
+        for (int i = 0; i <= 4; i++) {
+            b.append("<span class=\"tick\" style=\"left:").append(i * 25).append("%\">").append(esc(duration(span * i / 4))).append("</span>");
+        }
+        b.append("</div></div>\n");
+        for (Map.Entry<String, List<Placed>> h : placed.entrySet()) {
+            b.append("<div class=\"row\" data-host=\"").append(esc(h.getKey())).append("\">\n<div class=\"host\" title=\"")
+                    .append(esc(h.getKey())).append("\">").append(esc(h.getKey())).append("</div>\n<div class=\"lane\">\n");
+            List<Placed> steps = h.getValue();
+            // a phase segment covers a run of consecutive steps of that phase, waits for other hosts excluded
+            for (int i = 0; i < steps.size(); ) {
+                int j = i;
+                String phase = steps.get(i).step().phase();
+                long end = steps.get(i).end();
+                boolean failed = false;
+                while (j < steps.size() && Objects.equals(steps.get(j).step().phase(), phase)) {
+                    end = Math.max(end, steps.get(j).end());
+                    failed |= !"ok".equals(steps.get(j).step().status());
+                    j++;
+                }
+                long start = steps.get(i).start();
+                b.append("<div class=\"phase ph-").append(phaseClass(phase)).append(failed ? " bad" : "").append("\" style=\"")
+                        .append(position(start, end, span)).append("\" title=\"").append(esc(orDash(phase) + ": " + duration(end - start)))
+                        .append("\"><span>").append(esc(orDash(phase))).append("</span></div>\n");
+                i = j;
+            }
+            for (Placed p : steps) {
+                StepEntry s = p.step();
+                String status = orDash(s.status());
+                b.append("<div class=\"step ph-").append(phaseClass(s.phase())).append(stepClass(status)).append("\" style=\"")
+                        .append(position(p.start(), p.end(), span)).append("\" title=\"")
+                        .append(esc(orDash(s.phase()) + " / " + orDash(s.step()) + ": " + status + ", " + duration(s.durationMs())
+                                + " at +" + duration(p.start()) + (s.startMs() == null ? " (start not recorded: laid end to end)" : "")))
+                        .append("\"><span>").append(esc(orDash(s.step()))).append("</span></div>\n");
+            }
+            if (steps.isEmpty()) b.append("<div class=\"none\">no steps recorded</div>\n");
+            b.append("</div>\n</div>\n");
+        }
+        b.append("</div>\n");
+        boolean estimated = placed.values().stream().anyMatch(l -> l.stream().anyMatch(p -> p.step().startMs() == null));
+        if (estimated) {
+            b.append("<p class=\"note\">Some steps were recorded without their start time (ledger entries from before djdeploy 0.1): "
+                    + "they are drawn end to end, so waits between them do not show.</p>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private static void hosts(StringBuilder b, Run run) {
+        b.append("<section id=\"hosts\">\n<h2>Hosts</h2>\n<table>\n<thead><tr><th>host</th><th>outcome</th><th>previous</th>")
+                .append("<th>finished</th><th>duration</th><th>steps</th><th>failed step</th></tr></thead>\n<tbody>\n");
+        for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
+            LedgerEntry e = h.getValue();
+            List<StepEntry> steps = e.steps() == null ? List.of() : e.steps();
+            String failed = steps.stream().filter(s -> !"ok".equals(s.status())).map(s -> orDash(s.phase()) + " / " + orDash(s.step()))
+                    .reduce((x, y) -> x + ", " + y).orElse("");
+            b.append("<tr><td>").append(esc(h.getKey())).append("</td><td>").append(badge(orDash(e.outcome())))
+                    .append("</td><td class=\"mono\">").append(esc(orDash(e.previous()))).append("</td><td>").append(esc(orDash(e.finished())))
+                    .append("</td><td>").append(e.durationMs() == null ? "-" : esc(duration(e.durationMs()))).append("</td><td>")
+                    .append(steps.size()).append("</td><td>").append(esc(failed)).append("</td></tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /** The health step verifies that the new release answers (status and release id); the ledger keeps its outcome per host. */
+    private static void health(StringBuilder b, Run run) {
+        b.append("<section id=\"health\">\n<h2>Health</h2>\n<table>\n<thead><tr><th>host</th><th>health check</th><th>time</th></tr></thead>\n<tbody>\n");
+        for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
+            List<StepEntry> checks = h.getValue().steps() == null ? List.of()
+                    : h.getValue().steps().stream().filter(s -> "health".equals(s.step())).toList();
+            b.append("<tr><td>").append(esc(h.getKey())).append("</td><td>");
+            if (checks.isEmpty()) {
+                b.append("<span class=\"muted\">not checked (not a web host, or the run stopped before)</span></td><td></td></tr>\n");
+                continue;
+            }
+            StringBuilder times = new StringBuilder();
+            for (StepEntry s : checks) {
+                String status = orDash(s.status());
+                b.append(badge("ok".equals(status) ? "healthy" : status)).append(' ');
+                if (times.length() > 0) times.append(", ");
+                times.append(duration(s.durationMs()));
+            }
+            b.append("</td><td>").append(esc(times.toString())).append("</td></tr>\n");
+        }
+        b.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void migrations(StringBuilder b, Run run) {
+        LedgerEntry withPlan = run.hosts().values().stream().filter(e -> e.migrations() != null).findFirst().orElse(null);
+        List<String> approved = run.hosts().values().stream().map(LedgerEntry::approved).filter(Objects::nonNull).findFirst().orElse(List.of());
+        b.append("<section id=\"migrations\">\n<h2>Migration plan</h2>\n");
+        if (withPlan == null) {
+            b.append("<p class=\"muted\">No migration plan recorded (migrations are off, this is a rollback, or the run stopped before GATE).</p>\n");
+        } else if (withPlan.migrations().isEmpty()) {
+            b.append("<p>No pending migrations: nothing to migrate.</p>\n");
+        } else {
+            b.append("<table>\n<thead><tr><th>migration</th><th>class</th><th>reasons</th><th>expand-only</th><th>operations</th>")
+                    .append("<th>approved</th></tr></thead>\n<tbody>\n");
+            for (MigrationEntry m : withPlan.migrations()) {
+                b.append("<tr><td class=\"mono\">").append(esc(m.id())).append("</td><td>").append(badge(orDash(m.cls())))
+                        .append("</td><td>").append(esc(m.reasons() == null ? "" : String.join(", ", m.reasons())))
+                        .append("</td><td>").append(m.expandOnly() == null ? "" : m.expandOnly() ? "yes" : "no").append("</td><td>");
+                if (m.operations() != null && !m.operations().isEmpty()) {
+                    b.append("<ul>");
+                    m.operations().forEach(o -> b.append("<li>").append(esc(o)).append("</li>"));
+                    b.append("</ul>");
+                }
+                b.append("</td><td>").append(approved.contains(m.id()) ? "yes" : "").append("</td></tr>\n");
+            }
+            b.append("</tbody>\n</table>\n");
+        }
+        if (!approved.isEmpty()) {
+            b.append("<p>Approved with <code>--approve-migrations</code>: <span class=\"mono\">").append(esc(String.join(", ", approved)))
+                    .append("</span></p>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    /** Errors and notes, each once, with the hosts that recorded it. */
+    private static void problems(StringBuilder b, Run run) {
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        Map<String, List<String>> notes = new LinkedHashMap<>();
+        run.hosts().forEach((h, e) -> {
+            if (e.error() != null && !e.error().isBlank()) errors.computeIfAbsent(e.error(), k -> new ArrayList<>()).add(h);
+            if (e.note() != null && !e.note().isBlank()) notes.computeIfAbsent(e.note(), k -> new ArrayList<>()).add(h);
+        });
+        b.append("<section id=\"errors\">\n<h2>Errors and notes</h2>\n");
+        if (errors.isEmpty() && notes.isEmpty()) b.append("<p class=\"muted\">None.</p>\n");
+        errors.forEach((text, hs) -> b.append("<div class=\"error\"><b>error</b> <span class=\"muted\">(").append(esc(String.join(", ", hs)))
+                .append(")</span><pre>").append(esc(text)).append("</pre></div>\n"));
+        notes.forEach((text, hs) -> b.append("<div class=\"note-box\"><b>note</b> <span class=\"muted\">(").append(esc(String.join(", ", hs)))
+                .append(")</span><pre>").append(esc(text)).append("</pre></div>\n"));
+        b.append("</section>\n");
+    }
+
+    private static void steps(StringBuilder b, Run run) {
+        b.append("<section id=\"steps\">\n<h2>Steps</h2>\n");
+        for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
+            b.append("<details open><summary>").append(esc(h.getKey())).append("</summary>\n<table>\n")
+                    .append("<thead><tr><th>phase</th><th>step</th><th>status</th><th>start</th><th>duration</th></tr></thead>\n<tbody>\n");
+            for (Placed p : place(h.getValue().steps())) {
+                StepEntry s = p.step();
+                b.append("<tr").append("ok".equals(s.status()) ? "" : " class=\"failed-row\"").append("><td>").append(esc(orDash(s.phase())))
+                        .append("</td><td>").append(esc(orDash(s.step()))).append("</td><td>").append(badge(orDash(s.status())))
+                        .append("</td><td>").append(s.startMs() == null ? "~" : "").append("+").append(esc(duration(p.start())))
+                        .append("</td><td>").append(esc(duration(s.durationMs()))).append("</td></tr>\n");
+            }
+            b.append("</tbody>\n</table>\n</details>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    private static String position(long start, long end, long span) {
+        double left = 100.0 * start / span;
+        double width = 100.0 * Math.max(0, end - start) / span;
+        return String.format(Locale.ROOT, "left:%.3f%%;width:%.3f%%", left, Math.min(width, 100.0 - left));
+    }
+
+    /** Only known phases become class names: a ledger value never reaches the style sheet. */
+    static String phaseClass(String phase) {
+        return PHASES.contains(phase) ? phase : "other";
+    }
+
+    private static String stepClass(String status) {
+        return switch (status) {
+            case "ok" -> "";
+            case "interrupted" -> " interrupted";
+            default -> " failed";
+        };
+    }
+
+    private static String badge(String outcome) {
+        String kind = switch (outcome) {
+            case "success", "ok", "healthy", "safe" -> "good";
+            case "failed", "rolled_back", "refused" -> "bad";
+            case "review", "gated", "interrupted", "forced" -> "warn";
+            default -> "neutral";
+        };
+        return "<span class=\"badge " + kind + "\">" + esc(outcome) + "</span>";
+    }
+
+    static String duration(long ms) {
+        if (ms < 1000) return ms + " ms";
+        if (ms < 60_000) return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        long s = ms / 1000;
+        return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+    }
+
+    private static String orDash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    /** HTML-escapes text for element content and quoted attribute values alike. */
+    static String esc(String s) {
+        if (s == null) return "";
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static final String CSS = """
+            :root { --fg: #1f2933; --muted: #6b7280; --line: #e5e7eb; --bg: #ffffff; }
+            * { box-sizing: border-box; }
+            body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--fg);
+                   background: var(--bg); margin: 0 auto; padding: 24px 32px; max-width: 1400px; }
+            h1 { font-size: 22px; margin: 0 0 6px; } h2 { font-size: 17px; margin: 28px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+            .sep { color: var(--muted); font-weight: normal; }
+            .mono, code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
+            .muted { color: var(--muted); }
+            .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
+            .badge.good { background: #dcfce7; color: #166534; } .badge.bad { background: #fee2e2; color: #991b1b; }
+            .badge.warn { background: #fef3c7; color: #92400e; } .badge.neutral { background: #e5e7eb; color: #374151; }
+            dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 0; }
+            dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
+            table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+            th { font-size: 12px; color: var(--muted); font-weight: 600; } td ul { margin: 0; padding-left: 18px; }
+            tr.failed-row td { background: #fef2f2; }
+            .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; margin-bottom: 8px; }
+            .legend span { display: inline-flex; align-items: center; gap: 5px; }
+            .sw { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }
+            .gantt { border: 1px solid var(--line); border-radius: 4px; padding: 6px 8px; }
+            .gantt .row { display: flex; align-items: stretch; min-height: 46px; border-bottom: 1px dashed var(--line); }
+            .gantt .row:last-child { border-bottom: 0; }
+            .gantt .row.axis { min-height: 20px; }
+            .gantt .host { width: 170px; flex: none; padding: 4px 8px 0 0; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+            .gantt .lane { position: relative; flex: 1; margin-right: 40px;
+                   background: repeating-linear-gradient(to right, #f1f5f9 0 1px, transparent 1px 10%); }
+            .gantt .axis .lane { background: none; font-size: 11px; color: var(--muted); }
+            .tick { position: absolute; top: 2px; transform: translateX(-50%); white-space: nowrap; }
+            .tick:first-child { transform: none; }
+            .phase, .step { position: absolute; min-width: 2px; overflow: hidden; white-space: nowrap; border-radius: 2px; }
+            .phase { top: 3px; height: 18px; font-size: 11px; color: #111827; }
+            .phase span { padding-left: 3px; }
+            .phase.bad { outline: 2px solid #dc2626; outline-offset: -2px; }
+            .step { top: 24px; height: 18px; font-size: 10px; color: #fff; border-right: 1px solid #fff; }
+            .step span { padding-left: 2px; text-shadow: 0 0 2px rgba(0,0,0,.6); }
+            .step.failed { background: repeating-linear-gradient(45deg, #dc2626 0 6px, #991b1b 6px 12px) !important; outline: 2px solid #7f1d1d; z-index: 2; }
+            .step.interrupted { background: repeating-linear-gradient(45deg, #f59e0b 0 6px, #b45309 6px 12px) !important; z-index: 2; }
+            .sw.failed { background: #dc2626; }
+            .none { position: absolute; top: 14px; left: 4px; color: var(--muted); font-size: 12px; }
+            .ph-connect { background: #64748b; } .ph-lock { background: #8b5cf6; } .ph-preflight { background: #3b82f6; }
+            .ph-prepare { background: #10b981; } .ph-gate { background: #eab308; } .ph-migrate { background: #f97316; }
+            .ph-switch { background: #db2777; } .ph-workers { background: #0d9488; } .ph-finalize { background: #78716c; }
+            .ph-other { background: #9ca3af; }
+            .phase.ph-connect { background: #e2e8f0; } .phase.ph-lock { background: #ede9fe; } .phase.ph-preflight { background: #dbeafe; }
+            .phase.ph-prepare { background: #d1fae5; } .phase.ph-gate { background: #fef9c3; } .phase.ph-migrate { background: #ffedd5; }
+            .phase.ph-switch { background: #fce7f3; } .phase.ph-workers { background: #ccfbf1; } .phase.ph-finalize { background: #e7e5e4; }
+            .phase.ph-other { background: #f3f4f6; }
+            .note { color: var(--muted); font-size: 12px; }
+            .unread { background: #fffbeb; border: 1px solid #fcd34d; padding: 4px 12px; border-radius: 4px; }
+            .error, .note-box { border-left: 4px solid #dc2626; background: #fef2f2; padding: 6px 10px; margin: 6px 0; }
+            .note-box { border-left-color: #6b7280; background: #f9fafb; }
+            pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0 0; }
+            details summary { cursor: pointer; font-weight: 600; margin: 8px 0 4px; }
+            footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
+            """;
+}
