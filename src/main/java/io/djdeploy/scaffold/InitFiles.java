@@ -1,0 +1,521 @@
+package io.djdeploy.scaffold;
+
+import io.djdeploy.config.WebConfig.Manager;
+import io.djdeploy.config.WebConfig.Strategy;
+import io.djdeploy.web.ServiceFiles;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files `djdeploy init` writes, as text keyed by their path relative to the project:
+ * deploy.yml, the service files under deploy/, the env file template, the health view, and
+ * the CI workflows. Pure: {@link #generate} reads nothing and writes nothing.
+ */
+public final class InitFiles {
+    private InitFiles() {}
+
+    public static final String ENVIRONMENT = "production";
+    public static final String CHECKLIST = "deploy/CHECKLIST.md";
+    /** gunicorn's rule of thumb is 2 x cores + 1; the target's cores are unknown here. */
+    static final int WORKERS = 3;
+
+    /**
+     * What the user chose (flags or answers); everything else comes from {@link InitProject}.
+     *
+     * @param hosts    the hosts of the production environment; the first one migrates
+     * @param user     the SSH user djdeploy logs in as (the app itself runs as {@code app})
+     */
+    public record Choices(String app, List<String> hosts, String user, String domain, String deployTo,
+                          Manager manager, Strategy strategy, String repo, String ref) {
+        public Choices {
+            hosts = List.copyOf(hosts);
+        }
+
+        public boolean sudo() {
+            return !"root".equals(user);
+        }
+
+        public String envFile() {
+            return "/etc/" + app + "/" + app + ".env";
+        }
+
+        /** Where the nginx upstream include is installed (Debian's snippets directory). */
+        public String upstreamInclude() {
+            return "/etc/nginx/snippets/" + app + "-upstream.conf";
+        }
+
+        public String nginxSite() {
+            return "/etc/nginx/sites-available/" + app + ".conf";
+        }
+    }
+
+    /** The service-file spec for this project: the app runs as user and group {@code app}. */
+    public static ServiceFiles.Spec spec(InitProject p, Choices c) {
+        return new ServiceFiles.Spec(c.app(), c.deployTo(), c.app(), c.app(), c.envFile(), p.settingsModule(), p.wsgiApp(),
+                WORKERS, p.celery() ? p.packageName() : null);
+    }
+
+    /** The nginx site for this project, listening on {@code listen}, with the upstream file at {@code upstreamInclude}. */
+    public static ServiceFiles.Site site(InitProject p, Choices c, String listen, String upstreamInclude) {
+        String deployTo = trim(c.deployTo());
+        String staticDir = p.staticRoot().startsWith("/") ? p.staticRoot() : deployTo + "/current/" + p.staticRoot();
+        String mediaDir = p.mediaRoot().startsWith("/") ? p.mediaRoot() : deployTo + "/shared/" + p.mediaRoot();
+        return new ServiceFiles.Site(c.app(), c.domain(), upstreamInclude, listen, p.staticUrl(), staticDir,
+                p.mediaUrl(), mediaDir, p.sslHeader(), p.sslValue());
+    }
+
+    /** Every file but the checklist (which needs the parsed deploy.yml), in the order they are listed. */
+    public static Map<String, String> generate(InitProject p, Choices c) {
+        ServiceFiles.Spec spec = spec(p, c);
+        String app = c.app();
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("deploy.yml", deployYml(p, c));
+        files.put("deploy/systemd/" + app + "-web@.service", ServiceFiles.systemdColorTemplate(spec));
+        files.put("deploy/systemd/" + app + "-web.service", ServiceFiles.systemdPlain(spec));
+        files.put("deploy/systemd/" + app + "-web.socket", ServiceFiles.systemdSocket(spec));
+        // Celery units only for projects that use Celery: a unit for a worker that does not exist
+        // would fail at boot, and workers.restart would fail every deploy
+        if (spec.celery()) {
+            files.put("deploy/systemd/" + app + "-celery.service", ServiceFiles.systemdCelery(spec));
+            files.put("deploy/systemd/" + app + "-beat.service", ServiceFiles.systemdBeat(spec));
+        }
+        files.put("deploy/supervisor/" + app + ".conf", ServiceFiles.supervisor(spec, c.strategy() == Strategy.BLUE_GREEN));
+        files.put("deploy/nginx/" + app + ".conf", ServiceFiles.nginxSite(site(p, c, "80", c.upstreamInclude())));
+        files.put("deploy/nginx/" + app + "-upstream.conf", ServiceFiles.nginxUpstream(app));
+        files.put("deploy/env.example", envExample(p, c));
+        files.put("deploy/healthz.py", healthz(p));
+        files.put(".github/workflows/deploy.yml", githubWorkflow(p, c));
+        files.put(".gitlab-ci.yml", gitlabCi(p, c));
+        return files;
+    }
+
+    // ------------------------------------------------------------------ deploy.yml
+
+    static String deployYml(InitProject p, Choices c) {
+        String sudo = c.sudo() ? "sudo -n " : "";
+        boolean systemd = c.manager() == Manager.SYSTEMD;
+        StringBuilder b = new StringBuilder();
+        b.append("# deploy.yml for ").append(c.app()).append(", written by `djdeploy init` (every key: docs/configuration.md).\n");
+        b.append("# `djdeploy plan ").append(ENVIRONMENT).append("` shows what a deploy runs; `djdeploy check ")
+                .append(ENVIRONMENT).append("` checks the hosts.\n");
+        b.append("app: ").append(c.app()).append('\n');
+        b.append("repo: ").append(yaml(c.repo())).append('\n');
+        b.append("ref: ").append(yaml(c.ref())).append('\n');
+        b.append("keep_releases: 5\n\n");
+
+        b.append("python:\n  interpreter: python3                 # each release gets its own venv\n");
+        b.append("  requirements: ").append(list(p.requirements())).append('\n');
+        b.append("\ndjango:\n  settings: ").append(p.settingsModule()).append('\n');
+        b.append("  # KEY=value secrets; install deploy/env.example there as root:").append(c.app()).append(", mode 0640\n");
+        b.append("  env_file: ").append(c.envFile()).append('\n');
+        if (!p.mediaRoot().startsWith("/")) {
+            b.append("\nshared:\n  dirs: [").append(p.mediaRoot()).append("]                        # MEDIA_ROOT -> ")
+                    .append(trim(c.deployTo())).append("/shared/").append(p.mediaRoot()).append(", kept across releases\n");
+        }
+
+        b.append("\nweb:\n");
+        b.append("  strategy: ").append(c.strategy().label()).append('\n');
+        b.append("  manager: ").append(systemd ? "systemd" : "supervisor").append("                   # units/programs in deploy/")
+                .append(systemd ? "systemd" : "supervisor").append('\n');
+        if (c.sudo()) b.append("  # sudo -n: fail instead of asking for a password; allow exactly these commands in sudoers\n");
+        if (c.strategy() == Strategy.BLUE_GREEN) {
+            String inst = systemd ? "{app}-web@{color}" : "{app}-web-{color}";
+            if (c.sudo()) {
+                b.append("  start: ").append(sudo).append(systemd ? "systemctl start " : "supervisorctl start ").append(inst).append('\n');
+                b.append("  stop: ").append(sudo).append(systemd ? "systemctl stop " : "supervisorctl stop ").append(inst).append('\n');
+                b.append("  log: ").append(sudo).append(systemd ? "journalctl -u " + inst + " -n 30 --no-pager" : "supervisorctl tail " + inst).append('\n');
+            } else {
+                b.append("  # start, stop and log come from the manager: ").append(systemd ? "systemctl start|stop {app}-web@{color}"
+                        : "supervisorctl start|stop {app}-web-{color}").append('\n');
+            }
+            b.append("  socket_dir: ").append(ServiceFiles.socketDir(c.app()))
+                    .append("                # blue.sock, green.sock and the live link web.sock nginx proxies to\n");
+        } else {
+            String cmd = c.strategy() == Strategy.RELOAD
+                    ? (systemd ? "systemctl reload {app}-web" : "supervisorctl signal HUP {app}-web")
+                    : (systemd ? "systemctl restart {app}-web" : "supervisorctl restart {app}-web");
+            if (c.sudo()) b.append("  reload: ").append(sudo).append(cmd).append('\n');
+            else b.append("  # reload comes from the manager: ").append(cmd).append('\n');
+        }
+        b.append("  # no web.nginx: the nginx site (deploy/nginx/) does not change per release, and an nginx\n");
+        b.append("  # reload per deploy would close clients' keep-alive connections\n");
+
+        b.append("\nhealth:\n");
+        b.append("  url: http://127.0.0.1/healthz/          # deploy/healthz.py, through nginx on each web host\n");
+        b.append("  release: header                         # X-Release must be the id of the release just deployed\n");
+
+        b.append("\nchecks:\n");
+        b.append("  public_url: https://").append(c.domain()).append("          # CSRF_TRUSTED_ORIGINS and SECURE_PROXY_SSL_HEADER are checked for it\n");
+        b.append("  nginx_site: ").append(c.nginxSite()).append('\n');
+        List<String> required = new ArrayList<>(List.of("SECRET_KEY"));
+        for (String k : p.requiredEnv()) if (!required.contains(k)) required.add(k);
+        if (required.size() > 1) b.append("  required_env: ").append(list(required)).append('\n');
+
+        if (p.celery()) {
+            b.append("\nworkers:\n");
+            b.append("  restart: ").append(sudo).append(systemd ? "systemctl restart {app}-celery" : "supervisorctl restart {app}-celery").append('\n');
+            b.append("  beat_restart: ").append(sudo).append(systemd ? "systemctl restart {app}-beat" : "supervisorctl restart {app}-beat").append('\n');
+        }
+
+        b.append("\nenvironments:\n  ").append(ENVIRONMENT).append(":\n");
+        b.append("    deploy_to: ").append(trim(c.deployTo())).append('\n');
+        b.append("    hosts:\n");
+        for (int i = 0; i < c.hosts().size(); i++) {
+            List<String> roles = new ArrayList<>(List.of("web"));
+            if (i == 0) roles.add("migrate");           // exactly one host migrates
+            if (p.celery()) roles.add("worker");
+            if (p.celery() && i == 0) roles.add("beat"); // beat on one host only
+            b.append("      - host: ").append(yaml(c.hosts().get(i))).append('\n');
+            b.append("        user: ").append(c.user()).append('\n');
+            b.append("        roles: ").append(list(roles)).append('\n');
+        }
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ env file, health view
+
+    static String envExample(InitProject p, Choices c) {
+        StringBuilder b = new StringBuilder();
+        b.append("""
+                # Environment of %1$s (KEY=value lines, '#' comments), written by djdeploy init from the
+                # keys its settings read. Install it on every host as %2$s, owned by root, group %1$s,
+                # mode 0640, then put the real values in there (never in git):
+                #   install -d -o root -g %1$s -m 0750 /etc/%1$s
+                #   install -o root -g %1$s -m 0640 deploy/env.example %2$s
+                # root owns it so the app cannot rewrite its own secrets (check env-file.owner); group %1$s
+                # lets the services read it and nobody else (env-file.mode). The deploy user (%3$s) runs
+                # manage.py with it, so it needs group %1$s too (usermod -aG %1$s %3$s).
+                #
+                # SECRET_KEY: one per environment, generated on the host:
+                #   python3 -c 'import secrets; print(secrets.token_urlsafe(50))'
+                # The placeholder fails `manage.py check --deploy` (security.W009): deploys stop until it is replaced.
+                SECRET_KEY=replace-me
+                """.formatted(c.app(), c.envFile(), c.user()));
+        boolean optionalHeader = false;
+        for (String k : p.envKeys()) {
+            boolean optional = !List.of("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS").contains(k) && !p.requiredEnv().contains(k);
+            if (optional && !optionalHeader) {
+                b.append("# Read by the settings, which have defaults for them: uncomment to set\n");
+                optionalHeader = true;
+            }
+            switch (k) {
+                case "SECRET_KEY" -> { }
+                case "DEBUG" -> b.append("DEBUG=0\n");
+                case "ALLOWED_HOSTS" -> b.append("# 127.0.0.1: djdeploy's health check asks nginx on the host itself\n")
+                        .append("ALLOWED_HOSTS=").append(c.domain()).append(",127.0.0.1\n");
+                case "CSRF_TRUSTED_ORIGINS" -> b.append("CSRF_TRUSTED_ORIGINS=https://").append(c.domain()).append('\n');
+                default -> {
+                    if (p.requiredEnv().contains(k)) b.append("# required: the settings read os.environ[\"").append(k).append("\"]\n").append(k).append("=\n");
+                    else b.append("# ").append(k).append("=\n");
+                }
+            }
+        }
+        if (!p.envKeys().contains("SECRET_KEY")) {
+            b.append("# note: the settings do not read SECRET_KEY from the environment; make them (never commit the key)\n");
+        }
+        return b.toString();
+    }
+
+    static String healthz(InitProject p) {
+        String urls = p.urlsModule();
+        return """
+                \"""Health check for djdeploy, written by `djdeploy init`.
+
+                Copy this file to %1$s/healthz.py and add it to %2$s (ROOT_URLCONF):
+
+                    from %1$s.healthz import healthz
+
+                    urlpatterns = [
+                        path("healthz/", healthz),
+                        # ... your other URLs
+                    ]
+
+                After each switch djdeploy requests health.url (http://127.0.0.1/healthz/ on each web
+                host) and passes only when X-Release is the id of the release it just deployed, so a
+                "200 from the old code" does not pass. The request is plain http with Host 127.0.0.1:
+                ALLOWED_HOSTS must contain 127.0.0.1, and with SECURE_SSL_REDIRECT = True add
+                SECURE_REDIRECT_EXEMPT = [r"^healthz/$"].
+                \"""
+                from pathlib import Path
+
+                from django.conf import settings
+                from django.http import JsonResponse
+                from django.views.decorators.http import require_GET
+
+                _release = None
+
+
+                def release_id():
+                    \"""The id= line of REVISION, which djdeploy writes into each release (next to
+                    manage.py), read once per process. "unknown" until the file exists (asked again
+                    on the next call).\"""
+                    global _release
+                    if _release is not None:
+                        return _release
+                    base = Path(getattr(settings, "BASE_DIR", Path(__file__).resolve().parent.parent))
+                    for revision in (base / "REVISION", base.parent / "REVISION"):
+                        try:
+                            text = revision.read_text(encoding="utf-8")
+                        except OSError:
+                            continue
+                        for line in text.splitlines():
+                            key, sep, value = line.partition("=")
+                            if sep and key.strip() == "id" and value.strip():
+                                _release = value.strip()
+                                return _release
+                    return "unknown"
+
+
+                @require_GET
+                def healthz(request):
+                    release = release_id()
+                    response = JsonResponse({"status": "ok", "release": release})
+                    response["X-Release"] = release
+                    response["Cache-Control"] = "no-store"
+                    return response
+                """.formatted(p.packageName(), urls.replace('.', '/') + ".py");
+    }
+
+    /** What to do after init, with this project's names filled in (printed by the command). */
+    public static List<String> nextSteps(InitProject p, Choices c) {
+        String app = c.app();
+        boolean systemd = c.manager() == Manager.SYSTEMD;
+        boolean bg = c.strategy() == Strategy.BLUE_GREEN;
+        List<String> s = new ArrayList<>();
+        s.add("Add the health view: copy deploy/healthz.py to " + p.packageName() + "/healthz.py and add"
+                + " path(\"healthz/\", healthz) to " + p.urlsModule() + " (see the file).");
+        s.add("On each host, as root: useradd --system --home-dir " + trim(c.deployTo()) + " --shell /usr/sbin/nologin " + app
+                + "; usermod -aG " + app + " www-data" + ("root".equals(c.user()) ? "" : "; usermod -aG " + app + " " + c.user())
+                + "; install -d -o " + c.user() + " -g " + app + " " + trim(c.deployTo()) + " " + trim(c.deployTo()) + "/shared"
+                + "; install -d -o " + app + " -g " + app + " -m 2770 "
+                + (p.mediaRoot().startsWith("/") ? p.mediaRoot() : trim(c.deployTo()) + "/shared/" + p.mediaRoot()));
+        s.add("Env file: install -d -o root -g " + app + " -m 0750 /etc/" + app + " && install -o root -g " + app + " -m 0640 deploy/env.example "
+                + c.envFile() + ", then set the real values there (SECRET_KEY first).");
+        if (systemd) {
+            s.add("Units: copy deploy/systemd/* to /etc/systemd/system/ and run systemctl daemon-reload; "
+                    + (bg ? "djdeploy starts and stops " + app + "-web@blue and " + app + "-web@green itself."
+                    : "systemctl enable --now " + app + "-web (optionally " + app + "-web.socket first).")
+                    + (p.celery() ? " systemctl enable " + app + "-celery (and " + app + "-beat on the beat host)." : ""));
+        } else {
+            s.add("Supervisor: copy deploy/supervisor/" + app + ".conf to /etc/supervisor/conf.d/, create the directories its"
+                    + " header names, then supervisorctl reread && supervisorctl update.");
+        }
+        s.add("nginx: copy deploy/nginx/" + app + "-upstream.conf to " + c.upstreamInclude() + " and deploy/nginx/" + app + ".conf to "
+                + c.nginxSite() + ", link it into sites-enabled, then nginx -t && systemctl reload nginx.");
+        if (c.sudo()) {
+            s.add("sudo for " + c.user() + ": allow exactly the commands under web: (and workers:) in deploy.yml, e.g. in /etc/sudoers.d/"
+                    + app + ": " + c.user() + " ALL=(root) NOPASSWD: " + sudoers(c, p.celery()));
+        }
+        s.add("Check, then deploy: djdeploy check " + ENVIRONMENT + " && djdeploy deploy " + ENVIRONMENT
+                + " (deploy/CHECKLIST.md lists every command it runs).");
+        s.add("CI: set the secrets named at the top of .github/workflows/deploy.yml or .gitlab-ci.yml; delete the one you do not use.");
+        return s;
+    }
+
+    /** The exact sudoers command list for the commands deploy.yml runs with sudo -n. */
+    private static String sudoers(Choices c, boolean celery) {
+        String app = c.app();
+        boolean systemd = c.manager() == Manager.SYSTEMD;
+        String ctl = systemd ? "/usr/bin/systemctl " : "/usr/bin/supervisorctl ";
+        List<String> cmds = new ArrayList<>();
+        if (c.strategy() == Strategy.BLUE_GREEN) {
+            for (String color : io.djdeploy.config.WebConfig.COLORS) {
+                String unit = systemd ? ServiceFiles.systemdInstance(app, color) : ServiceFiles.supervisorProgram(app, color);
+                cmds.add(ctl + "start " + unit);
+                cmds.add(ctl + "stop " + unit);
+                cmds.add(systemd ? "/usr/bin/journalctl -u " + unit + " -n 30 --no-pager" : ctl + "tail " + unit);
+            }
+        } else if (c.strategy() == Strategy.RELOAD) {
+            cmds.add(systemd ? ctl + "reload " + app + "-web" : ctl + "signal HUP " + app + "-web");
+        } else {
+            cmds.add(ctl + "restart " + app + "-web");
+        }
+        if (celery) {
+            cmds.add(ctl + "restart " + app + "-celery");
+            cmds.add(ctl + "restart " + app + "-beat");
+        }
+        return String.join(", ", cmds);
+    }
+
+    // ------------------------------------------------------------------ CI
+
+    static String githubWorkflow(InitProject p, Choices c) {
+        String req = p.requirements().isEmpty() ? "" : "          .venv/bin/pip install " + pipArgs(p) + "\n";
+        return """
+                # Test, then deploy %1$s to %2$s on every push to %3$s. Written by djdeploy init.
+                # Settings > Secrets and variables > Actions:
+                #   secret DEPLOY_SSH_KEY      private key of %4$s on the hosts (without a passphrase)
+                #   secret DEPLOY_KNOWN_HOSTS  the hosts' public keys (ssh-keyscan HOST, compared with the host's own)
+                #   variable DJDEPLOY_JAR_URL  where to download the djdeploy.jar you trust
+                # Secrets only reach steps through env and files: never on a command line, never echoed.
+                name: deploy
+
+                on:
+                  push:
+                    branches: [%3$s]
+                  workflow_dispatch:
+                    inputs:
+                      approve_migrations:
+                        description: "Let review-class migrations run: * for all, or app.migration names, comma-separated"
+                        required: false
+                        default: ""
+
+                # one deploy at a time, and never cancel a running one: a killed deploy leaves its lock behind
+                concurrency:
+                  group: deploy-%2$s
+                  cancel-in-progress: false
+
+                permissions:
+                  contents: read
+
+                jobs:
+                  deploy:
+                    runs-on: ubuntu-latest
+                    environment: %2$s
+                    timeout-minutes: 60
+                    env:
+                      DJANGO_SETTINGS_MODULE: %5$s
+                      # for the tests and the migration plan only; production's key is in its env file
+                      SECRET_KEY: ci-only-not-a-secret
+                    steps:
+                      - uses: actions/checkout@v4
+
+                      - uses: actions/setup-python@v5
+                        with:
+                          python-version: "3.12"
+
+                      - uses: actions/setup-java@v4
+                        with:
+                          distribution: temurin
+                          java-version: "17"
+
+                      - name: Install the requirements
+                        run: |
+                          python -m venv .venv
+                %6$s
+
+                      - name: Run the tests
+                        run: .venv/bin/python manage.py test
+
+                      - name: Install djdeploy
+                        env:
+                          DJDEPLOY_JAR_URL: ${{ vars.DJDEPLOY_JAR_URL }}
+                        run: |
+                          mkdir -p "$RUNNER_TEMP/djdeploy"
+                          curl -fsSL -o "$RUNNER_TEMP/djdeploy/djdeploy.jar" "$DJDEPLOY_JAR_URL"
+                          printf '#!/bin/sh\\nexec java -jar "%%s" "$@"\\n' "$RUNNER_TEMP/djdeploy/djdeploy.jar" > "$RUNNER_TEMP/djdeploy/djdeploy"
+                          chmod +x "$RUNNER_TEMP/djdeploy/djdeploy"
+                          echo "$RUNNER_TEMP/djdeploy" >> "$GITHUB_PATH"
+
+                      - name: Migration plan
+                        # exit 10 means review-class migrations are pending: shown here, and the deploy's
+                        # own gate stops on them (against production's database) unless approved
+                        run: |
+                          djdeploy migrations --local . || [ $? -eq 10 ]
+
+                      - name: SSH key and known hosts
+                        env:
+                          DEPLOY_SSH_KEY: ${{ secrets.DEPLOY_SSH_KEY }}
+                          DEPLOY_KNOWN_HOSTS: ${{ secrets.DEPLOY_KNOWN_HOSTS }}
+                        run: |
+                          install -d -m 0700 ~/.ssh
+                          (umask 077 && printf '%%s\\n' "$DEPLOY_SSH_KEY" > ~/.ssh/djdeploy_key)
+                          printf '%%s\\n' "$DEPLOY_KNOWN_HOSTS" > ~/.ssh/known_hosts
+                          printf 'Host *\\n  IdentityFile ~/.ssh/djdeploy_key\\n  IdentitiesOnly yes\\n' > ~/.ssh/config
+
+                      - name: Deploy
+                        env:
+                          APPROVE: ${{ github.event.inputs.approve_migrations }}
+                        run: |
+                          if [ -n "$APPROVE" ]; then
+                            djdeploy deploy %2$s --ref "$GITHUB_SHA" --approve-migrations "$APPROVE"
+                          else
+                            djdeploy deploy %2$s --ref "$GITHUB_SHA"
+                          fi
+
+                      - name: Remove the key
+                        if: always()
+                        run: rm -f ~/.ssh/djdeploy_key
+                """.formatted(c.app(), ENVIRONMENT, c.ref(), c.user(), p.settingsModule(), req.stripTrailing());
+    }
+
+    static String gitlabCi(InitProject p, Choices c) {
+        String pip = p.requirements().isEmpty() ? "" : " && .venv/bin/pip install -q " + pipArgs(p);
+        return """
+                # Test, then deploy %1$s to %2$s from %3$s. Written by djdeploy init.
+                # Settings > CI/CD > Variables (protected):
+                #   DEPLOY_SSH_KEY      type File: private key of %4$s on the hosts (without a passphrase)
+                #   DEPLOY_KNOWN_HOSTS  the hosts' public keys (ssh-keyscan HOST, compared with the host's own)
+                #   DJDEPLOY_JAR_URL    where to download the djdeploy.jar you trust
+                # Secrets only reach the job as files and variables: never on a command line, never echoed.
+                stages: [test, deploy]
+
+                variables:
+                  DJANGO_SETTINGS_MODULE: %5$s
+                  # for the tests and the migration plan only; production's key is in its env file
+                  SECRET_KEY: ci-only-not-a-secret
+
+                test:
+                  stage: test
+                  image: python:3.12
+                  script:
+                    - python -m venv .venv%6$s
+                    - .venv/bin/python manage.py test
+
+                deploy:
+                  stage: deploy
+                  image: python:3.12
+                  environment: %2$s
+                  # one deploy at a time, and never cancel a running one: a killed deploy leaves its lock behind
+                  resource_group: %2$s
+                  interruptible: false
+                  rules:
+                    - if: '$CI_COMMIT_BRANCH == "%3$s"'
+                  before_script:
+                    - apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless curl > /dev/null
+                    - python -m venv .venv%6$s
+                    - curl -fsSL -o /usr/local/lib/djdeploy.jar "$DJDEPLOY_JAR_URL"
+                    - printf '#!/bin/sh\\nexec java -jar /usr/local/lib/djdeploy.jar "$@"\\n' > /usr/local/bin/djdeploy && chmod +x /usr/local/bin/djdeploy
+                    - install -d -m 0700 ~/.ssh
+                    - install -m 0600 "$DEPLOY_SSH_KEY" ~/.ssh/djdeploy_key
+                    - printf '%%s\\n' "$DEPLOY_KNOWN_HOSTS" > ~/.ssh/known_hosts
+                    - printf 'Host *\\n  IdentityFile ~/.ssh/djdeploy_key\\n  IdentitiesOnly yes\\n' > ~/.ssh/config
+                  script:
+                    # exit 10: review-class migrations are pending; the deploy's own gate stops on them
+                    - djdeploy migrations --local . || [ $? -eq 10 ]
+                    - djdeploy deploy %2$s --ref "$CI_COMMIT_SHA"
+                  after_script:
+                    - rm -f ~/.ssh/djdeploy_key
+                """.formatted(c.app(), ENVIRONMENT, c.ref(), c.user(), p.settingsModule(), pip);
+    }
+
+    private static String pipArgs(InitProject p) {
+        StringBuilder b = new StringBuilder();
+        for (String r : p.requirements()) b.append(b.isEmpty() ? "" : " ").append("-r ").append(r);
+        return b.toString();
+    }
+
+    // ------------------------------------------------------------------ YAML
+
+    private static String trim(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static String list(List<String> items) {
+        List<String> q = new ArrayList<>();
+        for (String i : items) q.add(yaml(i));
+        return "[" + String.join(", ", q) + "]";
+    }
+
+    /** A YAML scalar: plain when it cannot be misread, else double-quoted ($ doubled: the loader interpolates ${VAR}). */
+    static String yaml(String v) {
+        if (v.matches("[A-Za-z0-9_./][A-Za-z0-9_./@:+~-]*") && !v.matches("(?i)true|false|yes|no|on|off|null|~|y|n")
+                && !v.matches("[0-9.+-]+")) {
+            return v;
+        }
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "$$") + "\"";
+    }
+}
