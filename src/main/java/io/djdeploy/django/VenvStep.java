@@ -86,7 +86,7 @@ public final class VenvStep implements Step {
         return best;
     }
 
-    static Command hashCommand(ReleaseLayout l, String id, PythonConfig py) {
+    public static Command hashCommand(ReleaseLayout l, String id, PythonConfig py) {
         if (py.requirements().isEmpty()) return Command.sh("true");
         List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));
         argv.addAll(py.requirements());
@@ -99,7 +99,7 @@ public final class VenvStep implements Step {
                 .then(Command.of(l.venvPython(id), l.helper(id), "relocate-venv", src, l.venv(id)));
     }
 
-    static Command createCommand(ReleaseLayout l, String id, PythonConfig py) {
+    public static Command createCommand(ReleaseLayout l, String id, PythonConfig py) {
         List<String> venv = new ArrayList<>(List.of(py.interpreter(), "-m", "venv"));
         if (py.systemSitePackages()) venv.add("--system-site-packages");
         venv.add(l.venv(id));
@@ -116,12 +116,12 @@ public final class VenvStep implements Step {
         return c;
     }
 
-    static Command stampCommand(ReleaseLayout l, String id, String hash) {
+    public static Command stampCommand(ReleaseLayout l, String id, String hash) {
         return Command.sh("printf '%s\\n' " + quote(hash) + " > " + quote(l.venvStamp(id)));
     }
 
     /** What a venv depends on: the interpreter, the site-packages switch and every requirements file. */
-    static String hash(PythonConfig py, String sha256sumOutput) {
+    public static String hash(PythonConfig py, String sha256sumOutput) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(("interpreter=" + py.interpreter() + "\nsystem_site_packages=" + py.systemSitePackages() + "\n")
