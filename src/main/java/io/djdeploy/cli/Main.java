@@ -17,7 +17,7 @@ public class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: deploy, plan, rollback, status, releases, migrations, lock, unlock or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: deploy, plan, rollback, status, releases, migrations, check, checklist, lock, unlock, init, export-script, report, completion or demo");
     }
 
     public static void main(String[] args) {
@@ -30,6 +30,14 @@ public class Main implements Runnable {
         boolean json = Arrays.asList(args).contains("json") && Arrays.asList(args).contains("--format")
                 || Arrays.asList(args).contains("--format=json");
         CommandLine cl = new CommandLine(new Main());
+        // every subcommand answers -h/--help, even those whose required ENV would otherwise be demanded first
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec cs = sub.getCommandSpec();
+            if (cs.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp)) {
+                cs.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
