@@ -52,7 +52,9 @@ class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private PrintWriter out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // created on first use: picocli instantiates every command, and an idle HttpClient's
+    // selector thread sits in native code, which makes the JVM's exit wait 300 ms for it
+    private HttpClient http;
 
     @Override
     public Integer call() throws Exception {
@@ -140,6 +142,7 @@ class DemoCommand implements Callable<Integer> {
     }
 
     private String page(int port) throws IOException, InterruptedException {
+        if (http == null) http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = Pattern.compile("Hello from [^<\\s]+").matcher(r.body());

@@ -196,6 +196,13 @@ public final class Deployer implements AutoCloseable {
                     hosts.forEach(h -> unlock(ctx, h));
                     return finish(ctx, hosts, stop);
                 }
+                for (HostRun h : hosts) {
+                    try {
+                        h.ops.ensureHelper(ctx.releaseId(), helper);
+                    } catch (TransportException | InterruptedException e) {
+                        events.emit(new Event.Warning(h.name(), "could not check the helper of release " + ctx.releaseId() + ": " + e.getMessage()));
+                    }
+                }
                 started(ctx, hosts);
             }
         }
@@ -743,6 +750,7 @@ public final class Deployer implements AutoCloseable {
     private String switchBack(RunContext ctx, HostRun h) {
         try {
             events.emit(new Event.Info(h.name(), "switching back to release " + h.previous));
+            h.ops.ensureHelper(h.previous, helper);
             RunContext back = new RunContext(env, ctx.command(), ctx.ref(), ctx.who(), ctx.started(), helper, false, redactor);
             back.releaseId(h.previous);
             if (h.config.hasRole(HostConfig.WEB) && env.web().blueGreen()) {
@@ -823,9 +831,8 @@ public final class Deployer implements AutoCloseable {
         }
         events.emit(new Event.RunFinished(ctx.command(), result.result().name().toLowerCase(java.util.Locale.ROOT), total,
                 result.release(), rows, redactor.apply(result.message())));
-        for (HostRun h : hosts) {
-            if (h.transport != null) h.transport.close();
-        }
+        // every host's connection closes at once: a graceful SSH close is a round trip each
+        hosts.parallelStream().filter(h -> h.transport != null).forEach(h -> h.transport.close());
         finished.countDown();
         return result;
     }

@@ -644,7 +644,9 @@ public final class SshTransport implements Transport {
         synchronized (lock) {
             closed = true;
             ClientSession s = session;
-            if (s != null && !awaitClose(s.close(false))) awaitClose(s.close(true));
+            // every command has finished by now: nothing is lost by closing at once, and a
+            // graceful close would cost a round trip or more per host at the end of each run
+            if (s != null) awaitClose(s.close(true));
             stopClient();
         }
     }
@@ -656,7 +658,7 @@ public final class SshTransport implements Transport {
     private void stopClient() {
         SshClient c = client;
         client = null;
-        if (c != null && !awaitClose(c.close(false))) c.stop();
+        if (c != null && !awaitClose(c.close(true))) c.stop();
     }
 
     private static boolean awaitClose(org.apache.sshd.common.future.CloseFuture f) {
