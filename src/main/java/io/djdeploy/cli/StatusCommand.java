@@ -33,6 +33,7 @@ class StatusCommand extends EnvCommand {
                         + (s.revision() != null ? "  ref " + s.revision().ref() + "  sha " + shortSha(s.revision().sha()) : ""));
                 if (s.revision() != null) out.println("  deployed: " + s.revision().deployedAt() + " by " + s.revision().user());
             }
+            if (s.web() != null) out.println("  web:      " + s.web());
             if (s.health() != null) {
                 out.println("  health:   " + (s.health().ok() ? "ok, " : "FAILING, ") + s.health().describe(env().health(), s.current()));
             }

@@ -33,7 +33,7 @@ public final class Operations {
     }
 
     public record HostStatus(String host, String roles, String current, Revision revision, LockInfo lock,
-                             LedgerEntry last, HealthCheck.Result health, String error) {}
+                             LedgerEntry last, HealthCheck.Result health, String error, String web) {}
 
     public List<HostStatus> status() throws InterruptedException {
         List<HostStatus> out = new ArrayList<>();
@@ -48,11 +48,16 @@ public final class Operations {
                 LedgerEntry last = ledger.isEmpty() ? null : ledger.get(ledger.size() - 1);
                 HealthCheck.Result health = null;
                 if (current != null && env.health() != null && hc.hasRole(HostConfig.WEB)) {
+                    ops.ensureHelper(current, io.djdeploy.django.Helper.bytes());
                     health = HealthCheck.parse(t.run(HealthCheck.command(hc.host(), ops.layout(), current, env.health(), current, 1)));
                 }
-                out.add(new HostStatus(hc.host(), String.join(",", hc.roles()), current, rev, lock, last, health, null));
+                String web = null;
+                if (env.web().blueGreen() && hc.hasRole(HostConfig.WEB)) {
+                    web = io.djdeploy.web.BlueGreen.describe(t.run(io.djdeploy.web.BlueGreen.stateCommand(env, ops.layout())).out());
+                }
+                out.add(new HostStatus(hc.host(), String.join(",", hc.roles()), current, rev, lock, last, health, null, web));
             } catch (TransportException e) {
-                out.add(new HostStatus(hc.host(), String.join(",", hc.roles()), null, null, null, null, null, e.getMessage()));
+                out.add(new HostStatus(hc.host(), String.join(",", hc.roles()), null, null, null, null, null, e.getMessage(), null));
             }
         }
         return out;

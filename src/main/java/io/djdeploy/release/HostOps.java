@@ -100,6 +100,17 @@ public final class HostOps {
         check(switchCommand(id));
     }
 
+    /**
+     * Puts djdeploy's helper into a release that lacks it (one made by an exported script):
+     * health checks run it from the release they check.
+     */
+    public void ensureHelper(String id, byte[] helper) throws TransportException, InterruptedException {
+        String path = layout.helper(id);
+        CommandResult r = transport.run(Command.sh("test -f " + quote(path) + " || mkdir -p " + quote(layout.release(id) + "/.djdeploy")
+                + " && test -f " + quote(path) + " && echo present"));
+        if (!r.out().contains("present")) transport.upload(helper, path, 0644);
+    }
+
     /** Every release directory, oldest first. */
     public List<String> releases() throws TransportException, InterruptedException {
         CommandResult r = transport.run(Command.sh("ls -1 " + quote(layout.releases()) + " 2>/dev/null || true"));

@@ -358,13 +358,16 @@ public final class BlueGreen {
         x.info(target + " is live on release " + release + "; " + other + " stopped");
     }
 
-    /** For `status`: one line about the colors, e.g. "green live (20261124…), blue standby (…)". */
-    public static String describe(State st) {
-        if (st.live() == null) return "no color live yet";
+    /** For `status`: the colors, from {@link #stateCommand}'s output, e.g. "green live (20261124…), blue in standby (…) until 03:40:12 UTC". */
+    public static String describe(String stateOutput) {
+        State st = parseState(stateOutput);
+        if (st.live() == null) return "blue-green: no color live yet";
         String other = WebConfig.other(st.live());
-        String s = st.live() + " live (" + st.pinnedTo(st.live()) + ")";
+        String s = "blue-green: " + st.live() + " live (release " + st.pinnedTo(st.live()) + ")";
         if (st.standby() != null && st.standby().startsWith(other + " ")) {
-            s += ", " + other + " in standby (" + st.pinnedTo(other) + ")";
+            String[] f = st.standby().split(" ");
+            String until = f.length > 2 && f[2].matches("\\d+") ? " until " + Instant.ofEpochSecond(Long.parseLong(f[2])).toString().substring(11, 19) + " UTC" : "";
+            s += ", " + other + " in standby (release " + st.pinnedTo(other) + ")" + until;
         }
         return s;
     }

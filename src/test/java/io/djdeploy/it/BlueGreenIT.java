@@ -77,6 +77,8 @@ class BlueGreenIT {
             assertThat(consistent()).isEqualTo("green");
             assertThat(hosts.link(web, "/srv/demo/blue")).isEqualTo("releases/" + v1);
             assertThat(v2run.output()).contains("blue stays up on release " + v1);
+            assertThat(hosts.djdeploy(config, "status", ENV).output())
+                    .contains("web:      blue-green: green live (release " + v2 + "), blue in standby (release " + v1 + ") until");
             assertThat(hosts.onHost(web, "supervisorctl -c /etc/demo/supervisord.conf status demo-web-blue || true")).contains("RUNNING");
 
             // rollback inside the standby window: no boot, just a check and a swap
