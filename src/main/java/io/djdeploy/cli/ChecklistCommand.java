@@ -28,7 +28,7 @@ class ChecklistCommand extends EnvCommand {
             Phase.PREPARE, "Build the new release next to the live one. Users see nothing yet. On any failure: delete the new release directory, unlock, stop.",
             Phase.GATE, "Read the migration plan. Stop for review if anything drops or renames columns or tables, adds NOT NULL columns, rewrites or locks big tables, or runs RunPython/RunSQL.",
             Phase.MIGRATE, "On the migrate host only, once. Take the backup first when the plan needed review.",
-            Phase.SWITCH, "Web hosts in batches: switch current, reload, then verify before the next batch. If a host fails verification, switch every switched host back.",
+            Phase.SWITCH, "Web hosts in batches. Blue-green: first start the idle color on the new release and check it on its own socket; if it fails, stop: nothing changed. Then switch current and the web tier in one command, and verify before the next batch. If a host fails verification, switch every switched host back.",
             Phase.WORKERS, "Restart Celery workers and beat only after every web host serves the new release.",
             Phase.FINALIZE, "Remove old releases (never current or the one before it), append to the ledger, unlock.");
 
