@@ -138,7 +138,9 @@ class InjectionIT {
         List<LedgerEntry> ledger = Files.readAllLines(deployTo.resolve(".djdeploy/history.jsonl")).stream()
                 .filter(l -> !l.isBlank()).map(l -> Json.read(l, LedgerEntry.class)).toList();
         assertThat(ledger).extracting(LedgerEntry::event, LedgerEntry::outcome, LedgerEntry::release, LedgerEntry::ref)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("deploy", "success", first, "v1"),
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("deploy", "started", first, "v1"),
+                        org.assertj.core.groups.Tuple.tuple("deploy", "success", first, "v1"),
+                        org.assertj.core.groups.Tuple.tuple("deploy", "started", second, "v2"),
                         org.assertj.core.groups.Tuple.tuple("deploy", "success", second, "v2"));
 
         // and the shared dir and file with a space and a quote are linked into the release

@@ -89,7 +89,8 @@ class LocalDeployIT {
         // the copied venv names its own path, not the release it came from
         Path activate = site.site.deployTo().resolve("releases/" + second + "/.venv/bin/activate");
         assertThat(Files.readString(activate)).contains(second).doesNotContain(first);
-        assertThat(site.ledger()).extracting(LedgerEntry::previous).containsExactly(null, first);
+        assertThat(site.ledger()).filteredOn(e -> !LedgerEntry.STARTED.equals(e.outcome()))
+                .extracting(LedgerEntry::previous).containsExactly(null, first);
     }
 
     @Test

@@ -49,7 +49,8 @@ class SecretsIT {
             assertThat(failing.code()).isEqualTo(7);
             assertThat(json.output()).contains("[REDACTED]", "\"event\":\"output\"");
             assertThat(text.output()).contains("SECRET_KEY=[REDACTED]", "API_TOKEN=\"[REDACTED]\"");
-            assertThat(failing.output()).contains("command: [REDACTED]", "| SECRET_KEY=[REDACTED]").doesNotContain(failingReload);
+            // the reload runs in the switch's command, right after current moves: its text is masked there
+            assertThat(failing.output()).contains("&& { [REDACTED]", "| SECRET_KEY=[REDACTED]").doesNotContain(failingReload);
             assertThat(plan.output()).contains("[REDACTED]").doesNotContain("restart demo-web");
             for (String s : secrets) {
                 assertThat(json.output()).doesNotContain(s);
