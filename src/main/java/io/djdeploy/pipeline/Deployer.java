@@ -753,18 +753,17 @@ public final class Deployer implements AutoCloseable {
             h.ops.ensureHelper(h.previous, helper);
             RunContext back = new RunContext(env, ctx.command(), ctx.ref(), ctx.who(), ctx.started(), helper, false, redactor);
             back.releaseId(h.previous);
-            if (h.config.hasRole(HostConfig.WEB) && env.web().blueGreen()) {
-                // the old color usually still runs the previous release: check it and swap back
-                io.djdeploy.web.BlueGreen.activate(new StepExec(h, back, events), h.previous);
-                h.ops.switchTo(h.previous);
-            } else {
-                h.ops.switchTo(h.previous);
-            }
-            if (h.config.hasRole(HostConfig.WEB)) {
-                for (Command c : WebSteps.activateCommands(env, h.ops.layout(), h.previous)) {
-                    h.transport.run(c);
-                }
-            }
+            StepExec x = new StepExec(h, back, events);
+            // blue-green: the old color usually still runs the previous release (checked), else it boots
+            io.djdeploy.web.BlueGreen.Serving serving = h.config.hasRole(HostConfig.WEB) && env.web().blueGreen()
+                    ? io.djdeploy.web.BlueGreen.serving(x, h.previous) : null;
+            // the same one command as the forward switch (just `current` when that color is still live);
+            // a failing reload hook is judged by the health check below
+            h.transport.run(serving != null && serving.live() ? h.ops.switchCommand(h.previous)
+                    : WebSteps.switchCommand(h, back, serving == null ? null : serving.color()));
+            String now = h.ops.currentRelease();
+            if (!h.previous.equals(now)) return "switching back failed: current is " + now + ", not " + h.previous;
+            if (serving != null) io.djdeploy.web.BlueGreen.stopAllBut(x, serving.color());
             // workers that already restarted on the new release must run the old code again
             for (Step s : Pipelines.WORKERS.steps()) {
                 if (s.appliesTo(h, back)) for (Command c : s.plan(h, back)) h.transport.run(c);

@@ -106,8 +106,8 @@ public final class HostOps {
      */
     public void ensureHelper(String id, byte[] helper) throws TransportException, InterruptedException {
         String path = layout.helper(id);
-        CommandResult r = transport.run(Command.sh("test -f " + quote(path) + " || mkdir -p " + quote(layout.release(id) + "/.djdeploy")
-                + " && test -f " + quote(path) + " && echo present"));
+        CommandResult r = transport.run(Command.sh("if test -f " + quote(path) + "; then echo present; else mkdir -p "
+                + quote(layout.release(id) + "/.djdeploy") + "; fi"));
         if (!r.out().contains("present")) transport.upload(helper, path, 0644);
     }
 

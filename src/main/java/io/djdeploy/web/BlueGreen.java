@@ -1,7 +1,6 @@
 package io.djdeploy.web;
 
 import io.djdeploy.config.EnvironmentConfig;
-import io.djdeploy.config.HealthConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.WebConfig;
 import io.djdeploy.pipeline.HostRun;
@@ -82,13 +81,20 @@ public final class BlueGreen {
 
     /** Prints "live COLOR", "blue TARGET", "green TARGET", "standby LINE" (empty values when unset). */
     public static Command stateCommand(EnvironmentConfig env, ReleaseLayout layout) {
-        String live = env.web().tcp()
-                ? "sed -n 's/^# djdeploy live color: //p' " + quote(env.web().upstreamFile()) + " 2>/dev/null | head -n1"
-                : "readlink " + quote(liveLink(env)) + " 2>/dev/null";
-        return Command.sh("echo \"live $(" + live + ")\"; "
+        return Command.sh("echo \"live $(" + liveQuery(env) + ")\"; "
                 + "echo \"blue $(readlink " + quote(colorLink(layout, WebConfig.BLUE)) + " 2>/dev/null)\"; "
                 + "echo \"green $(readlink " + quote(colorLink(layout, WebConfig.GREEN)) + " 2>/dev/null)\"; "
                 + "echo \"standby $(cat " + quote(standbyFile(layout)) + " 2>/dev/null)\"");
+    }
+
+    /**
+     * Shell that prints what makes a color live: web.sock's target ("green.sock"), or over TCP
+     * the color named in the upstream include's first line ("green").
+     */
+    static String liveQuery(EnvironmentConfig env) {
+        return env.web().tcp()
+                ? "sed -n 's/^# djdeploy live color: //p' " + quote(env.web().upstreamFile()) + " 2>/dev/null | head -n1"
+                : "readlink " + quote(liveLink(env)) + " 2>/dev/null";
     }
 
     static State parseState(String out) {
@@ -172,13 +178,10 @@ public final class BlueGreen {
     /** One health request straight to {@code color}'s listener; retried while it boots. */
     static Command probe(StepExec x, String release, String color, int retries) {
         EnvironmentConfig env = x.ctx().env();
-        HealthConfig hc = env.health();
-        Command c = HealthCheck.command(x.host().name(), x.host().ops().layout(), release, hc, release, retries, Duration.ofMillis(200),
-                env.web().tcp() ? null : socket(env, color), env.web().tcp() ? "127.0.0.1:" + env.web().ports().of(color) : null);
-        if (retries <= 1) return c;
-        // booting: however slow each attempt is, give up after web.boot_timeout
-        return Command.sh(c.script() + " --deadline " + io.djdeploy.remote.Shell.quote(String.valueOf(env.web().bootTimeout().toSeconds())))
-                .withTimeout(env.web().bootTimeout().plus(hc.timeout()).plusSeconds(30));
+        // booting (retries > 1): however slow each attempt is, give up after web.boot_timeout
+        return HealthCheck.command(x.host().name(), x.host().ops().layout(), release, env.health(), release, retries, Duration.ofMillis(200),
+                env.web().tcp() ? null : socket(env, color), env.web().tcp() ? "127.0.0.1:" + env.web().ports().of(color) : null,
+                retries > 1 ? env.web().bootTimeout() : null);
     }
 
     /**
@@ -187,13 +190,10 @@ public final class BlueGreen {
      * deploy nor a rollback waits for the drain.
      */
     static Command stopLaterCommand(EnvironmentConfig env, ReleaseLayout layout, String color, Duration delay, String token) {
-        String live = env.web().tcp()
-                ? "sed -n 's/^# djdeploy live color: //p' " + quote(env.web().upstreamFile()) + " 2>/dev/null | head -n1"
-                : "readlink " + quote(liveLink(env)) + " 2>/dev/null";
         String liveValue = env.web().tcp() ? color : color + ".sock";
         String inner = "sleep " + Math.max(0, delay.toSeconds()) + "; "
                 + "[ \"$(cat " + quote(standbyFile(layout)) + " 2>/dev/null)\" = " + quote(token) + " ] || exit 0; "
-                + "[ \"$(" + live + ")\" = " + quote(liveValue) + " ] && exit 0; "
+                + "[ \"$(" + liveQuery(env) + ")\" = " + quote(liveValue) + " ] && exit 0; "
                 + stopCommand(env, layout, color).script() + "; rm -f " + quote(standbyFile(layout));
         return Command.sh("mkdir -p " + quote(layout.meta()) + " && printf '%s\\n' " + quote(token) + " > " + quote(standbyFile(layout))
                 + " && setsid -f sh -c " + quote(inner) + " >/dev/null 2>&1 </dev/null");
@@ -217,7 +217,7 @@ public final class BlueGreen {
                 return List.of(stateCommand(env, layout), stopCommand(env, layout, idle), pinCommand(layout, idle, ctx.releaseId()),
                         startCommand(env, layout, ctx.releaseId(), idle),
                         HealthCheck.command(h.name(), layout, ctx.releaseId(), env.health(), ctx.releaseId(), 1, Duration.ofMillis(200),
-                                env.web().tcp() ? null : socket(env, idle), env.web().tcp() ? "127.0.0.1:<port of idle color>" : null));
+                                env.web().tcp() ? null : socket(env, idle), env.web().tcp() ? "127.0.0.1:<port of idle color>" : null, null));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 String release = x.ctx().releaseId();
@@ -336,26 +336,30 @@ public final class BlueGreen {
     }
 
     /**
-     * Puts {@code release} back in front of nginx on this host (switching back after a failed
-     * verification): the color that still runs it (usually the old live one) is checked and
-     * made live; if none runs it, the idle color boots it. Then the other color is stopped.
+     * For switching back after a failed verification: the color that serves {@code release} on
+     * its own listener. Usually the old live one, still up and still live when the swap never
+     * happened ({@code live}: nothing to swap); otherwise the idle color, booted on it. The
+     * caller makes it live with the switch command (WebSteps#switchCommand), then stops the
+     * other one with {@link #stopAllBut}.
      */
-    public static void activate(StepExec x, String release) throws StepFailure, TransportException, InterruptedException {
+    public record Serving(String color, boolean live) {}
+
+    public static Serving serving(StepExec x, String release) throws StepFailure, TransportException, InterruptedException {
         State st = state(x);
-        String target;
         if (st.live() != null && release.equals(st.pinnedTo(st.live()))
                 && HealthCheck.parse(x.query(probe(x, release, st.live(), 1))).ok()) {
-            target = st.live();
-        } else {
-            target = st.live() == null ? WebConfig.BLUE : WebConfig.other(st.live());
-            bootColor(x, st, target, release);
-            for (Command c : swapCommands(x.ctx().env(), target)) x.check(c);
+            return new Serving(st.live(), true);
         }
-        String other = WebConfig.other(target);
-        if (st.pinnedTo(other) != null) {
-            x.query(stopCommand(x.ctx().env(), x.host().ops().layout(), other));
-        }
-        x.info(target + " is live on release " + release + "; " + other + " stopped");
+        String idle = st.live() == null ? WebConfig.BLUE : WebConfig.other(st.live());
+        bootColor(x, st, idle, release);
+        return new Serving(idle, false);
+    }
+
+    /** Stops the color other than {@code live}: the release that failed (a stop of a stopped color is harmless). */
+    public static void stopAllBut(StepExec x, String live) throws TransportException, InterruptedException {
+        String other = WebConfig.other(live);
+        x.query(stopCommand(x.ctx().env(), x.host().ops().layout(), other));
+        x.info(live + " is live; " + other + " stopped");
     }
 
     /** For `status`: the colors, from {@link #stateCommand}'s output, e.g. "green live (20261124…), blue in standby (…) until 03:40:12 UTC". */

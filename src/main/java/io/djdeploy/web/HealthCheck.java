@@ -19,15 +19,16 @@ public final class HealthCheck {
 
     /** @param expectRelease the release id that must be reported, or null to check status only */
     public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease, int retries) {
-        return command(host, layout, helperRelease, h, expectRelease, retries, h.interval(), null, null);
+        return command(host, layout, helperRelease, h, expectRelease, retries, h.interval(), null, null, null);
     }
 
     /**
      * The health URL's path asked of one web instance directly: on its Unix socket, or on
-     * its TCP address ("127.0.0.1:8001"), bypassing nginx (blue-green's idle color).
+     * its TCP address ("127.0.0.1:8001"), bypassing nginx (blue-green's idle color). With a
+     * {@code deadline} the retries stop once it has passed, however slow each attempt is.
      */
     public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease,
-                                  int retries, java.time.Duration interval, String unixSocket, String tcp) {
+                                  int retries, java.time.Duration interval, String unixSocket, String tcp, java.time.Duration deadline) {
         List<String> argv = new ArrayList<>(List.of(layout.venvPython(helperRelease), layout.helper(helperRelease), "health",
                 "--url", url(h, host),
                 "--status", String.valueOf(h.status()),
@@ -48,8 +49,13 @@ public final class HealthCheck {
             argv.add("--expect");
             argv.add(expectRelease);
         }
-        // the helper's own retries bound the time; the transport timeout is a backstop
-        long budget = (h.timeout().toMillis() + interval.toMillis()) * retries + 30_000;
+        if (deadline != null) {
+            argv.add("--deadline");
+            argv.add(String.valueOf(deadline.toSeconds()));
+        }
+        // the helper's own retries (or deadline) bound the time; the transport timeout is a backstop
+        long budget = deadline != null ? deadline.plus(h.timeout()).toMillis() + 30_000
+                : (h.timeout().toMillis() + interval.toMillis()) * retries + 30_000;
         return Command.of(argv).withTimeout(java.time.Duration.ofMillis(budget));
     }
 

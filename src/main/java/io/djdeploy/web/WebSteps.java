@@ -15,7 +15,6 @@ import io.djdeploy.remote.TransportException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Making the web tier serve a release, and proving it does. */
 public final class WebSteps {
@@ -47,7 +46,6 @@ public final class WebSteps {
      */
     public static List<Command> activateCommands(EnvironmentConfig env, ReleaseLayout layout, String id) {
         List<Command> cmds = new ArrayList<>();
-        if (env.web().blueGreen()) return cmds;
         Command reload = reloadCommand(env, layout, id);
         if (reload != null) cmds.add(reload);
         cmds.addAll(nginxCommands(env));
@@ -84,7 +82,11 @@ public final class WebSteps {
         };
     }
 
-    static Command switchCommand(HostRun h, RunContext ctx, String color) {
+    /**
+     * `current` to the run's release and, on a web host, the web tier with it, as ONE command:
+     * blue-green makes {@code color} live; the other strategies run the reload hook and nginx.
+     */
+    public static Command switchCommand(HostRun h, RunContext ctx, String color) {
         EnvironmentConfig env = ctx.env();
         List<Command> cmds = new ArrayList<>();
         cmds.add(h.ops().switchCommand(ctx.releaseId()));

@@ -10,10 +10,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,14 +58,7 @@ class BlueGreenIT {
     @Test
     @Order(2)
     void deployRollbackAndABrokenReleaseUnderLoadFailNoRequest() throws Exception {
-        Path csv = dir.resolve("load.csv");
-        Path stop = dir.resolve("load.stop");
-        Process load = new ProcessBuilder("java", Site.home().resolve("bench/LoadGen.java").toString(),
-                "--base", "http://" + web, "--rate", "25", "--stop-file", stop.toString(), "--out", csv.toString())
-                .redirectErrorStream(true).start();
-        try {
-            Thread.sleep(2500); // let the load reach its steady state (and the JIT compile the generator)
-
+        try (Load load = Load.start(dir, web, 25)) {
             // deploy v2: green boots, is checked on its own socket, web.sock swaps, blue stays in standby
             Site.Run v2run = hosts.djdeploy(config, "deploy", ENV, "--ref", "v2");
             assertThat(v2run.code()).as(v2run.output()).isZero();
@@ -107,25 +96,11 @@ class BlueGreenIT {
             assertThat(consistent()).isEqualTo("green");
             Thread.sleep(1500);
 
-            Files.writeString(stop, "");
-            assertThat(load.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String summary = new String(load.getInputStream().readAllBytes());
-            assertThat(summary).as(summary).contains("failed=0");
-            List<String> lines = Files.readAllLines(csv);
-            assertThat(lines.size()).as("requests sent").isGreaterThan(200);
-            Set<String> seen = new TreeSet<>();
-            List<String> bad = new ArrayList<>();
-            for (String line : lines) {
-                String[] f = line.split(",", -1);
-                int status = Integer.parseInt(f[2]);
-                if (status < 200 || status > 299) bad.add(line);
-                if (!f[3].isEmpty()) seen.add(f[3]);
-            }
-            assertThat(bad).as("failed requests (scheduled_ms,latency_ms,status,release)").isEmpty();
-            assertThat(seen).as("releases that answered").doesNotContain(brokenId).contains(v1, v2, hosts.current(web));
-        } finally {
-            Files.writeString(stop, "");
-            if (!load.waitFor(30, TimeUnit.SECONDS)) load.destroyForcibly();
+            Load.Result result = load.finish();
+            assertThat(result.summary()).as(result.summary()).contains("failed=0");
+            assertThat(result.samples().size()).as("requests sent").isGreaterThan(200);
+            assertThat(result.failed()).extracting(Load.Sample::line).as("failed requests (scheduled_ms,latency_ms,status,release)").isEmpty();
+            assertThat(result.releases()).as("releases that answered").doesNotContain(brokenId).contains(v1, v2, hosts.current(web));
         }
     }
 

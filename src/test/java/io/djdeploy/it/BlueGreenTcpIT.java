@@ -19,10 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -171,14 +168,7 @@ class BlueGreenTcpIT {
     @Test
     @Order(2)
     void deployRollbackAndABrokenReleaseUnderLoad() throws Exception {
-        Path csv = dir.resolve("load.csv");
-        Path stop = dir.resolve("load.stop");
-        Process load = new ProcessBuilder("java", Site.home().resolve("bench/LoadGen.java").toString(),
-                "--base", "http://" + web, "--rate", "25", "--stop-file", stop.toString(), "--out", csv.toString())
-                .redirectErrorStream(true).start();
-        try {
-            Thread.sleep(2500); // let the load reach its steady state (and the JIT compile the generator)
-
+        try (Load load = Load.start(dir, web, 25)) {
             // deploy v2: green boots and is checked on its own port, the include names green, nginx reloads
             Site.Run v2run = hosts.djdeploy(config, "deploy", ENV, "--ref", "v2");
             assertThat(v2run.code()).as(v2run.output()).isZero();
@@ -218,31 +208,17 @@ class BlueGreenTcpIT {
             assertThat(consistent()).isEqualTo("green");
             Thread.sleep(1500);
 
-            Files.writeString(stop, "");
-            assertThat(load.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String summary = new String(load.getInputStream().readAllBytes()).trim();
-            List<String> lines = Files.readAllLines(csv);
-            assertThat(lines.size()).as("requests sent").isGreaterThan(200);
-            Set<String> seen = new TreeSet<>();
-            List<String> readErrors = new ArrayList<>();
-            List<String> httpErrors = new ArrayList<>();
-            for (String line : lines) {
-                String[] f = line.split(",", -1);
-                int status = Integer.parseInt(f[2]);
-                if (status == -1) readErrors.add(line);
-                else if (status < 200 || status > 299) httpErrors.add(line);
-                if (!f[3].isEmpty()) seen.add(f[3]);
-            }
-            System.out.println("BlueGreenTcpIT load: " + summary + " (connection/read errors " + readErrors.size()
+            Load.Result result = load.finish();
+            assertThat(result.samples().size()).as("requests sent").isGreaterThan(200);
+            List<String> readErrors = result.failed().stream().filter(x -> x.status() == -1).map(Load.Sample::line).toList();
+            List<String> httpErrors = result.failed().stream().filter(x -> x.status() != -1).map(Load.Sample::line).toList();
+            System.out.println("BlueGreenTcpIT load: " + result.summary() + " (connection/read errors " + readErrors.size()
                     + ", HTTP errors " + httpErrors.size() + ", over " + RELOADS_UNDER_LOAD + " nginx reloads)");
             assertThat(httpErrors).as("HTTP errors (scheduled_ms,latency_ms,status,release): nginx must never reach a color that is down")
                     .isEmpty();
             assertThat(readErrors).as("keep-alive read errors from nginx reloads (scheduled_ms,latency_ms,status,release)")
                     .hasSizeLessThanOrEqualTo(RELOADS_UNDER_LOAD * READ_ERRORS_PER_RELOAD);
-            assertThat(seen).as("releases that answered").doesNotContain(brokenId).contains(v1, v2, hosts.current(web));
-        } finally {
-            Files.writeString(stop, "");
-            if (!load.waitFor(30, TimeUnit.SECONDS)) load.destroyForcibly();
+            assertThat(result.releases()).as("releases that answered").doesNotContain(brokenId).contains(v1, v2, hosts.current(web));
         }
     }
 

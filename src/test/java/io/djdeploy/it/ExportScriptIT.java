@@ -1,6 +1,5 @@
 package io.djdeploy.it;
 
-import io.djdeploy.release.Json;
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.release.Revision;
 import org.junit.jupiter.api.AfterAll;
@@ -74,9 +73,7 @@ class ExportScriptIT {
     }
 
     static List<LedgerEntry> ledger() throws Exception {
-        Path f = deployTo().resolve(".djdeploy/history.jsonl");
-        if (!Files.exists(f)) return List.of();
-        return Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(l -> Json.read(l, LedgerEntry.class)).toList();
+        return hosts.ledger(host);
     }
 
     static LedgerEntry lastEntry() throws Exception {

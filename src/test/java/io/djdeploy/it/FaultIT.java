@@ -1,6 +1,5 @@
 package io.djdeploy.it;
 
-import io.djdeploy.release.Json;
 import io.djdeploy.release.LedgerEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -277,8 +276,7 @@ class FaultIT {
     }
 
     static List<LedgerEntry> ledger() throws IOException {
-        Path f = hosts.host(web).resolve("srv/demo/.djdeploy/history.jsonl");
-        return Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(l -> Json.read(l, LedgerEntry.class)).toList();
+        return hosts.ledger(web);
     }
 
     // ---------------------------------------------------------------- tools

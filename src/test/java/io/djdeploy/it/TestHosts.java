@@ -87,6 +87,14 @@ final class TestHosts implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The host's ledger (/srv/demo/.djdeploy/history.jsonl), oldest first; empty before the first run. */
+    List<io.djdeploy.release.LedgerEntry> ledger(String address) throws IOException {
+        Path f = host(address).resolve("srv/demo/.djdeploy/history.jsonl");
+        if (!Files.exists(f)) return List.of();
+        return Files.readAllLines(f).stream().filter(l -> !l.isBlank())
+                .map(l -> io.djdeploy.release.Json.read(l, io.djdeploy.release.LedgerEntry.class)).toList();
+    }
+
     static final String RESTART_LINE = "  reload: supervisorctl -c /etc/demo/supervisord.conf restart demo-web\n";
 
     /** deploy.yml with the blue-green strategy on the test hosts' color programs, plus extra web keys. */
