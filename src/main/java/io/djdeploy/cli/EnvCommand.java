@@ -1,12 +1,12 @@
 package io.djdeploy.cli;
 
-import io.djdeploy.pipeline.Redactor;
+import io.djdeploy.step.Redactor;
 import io.djdeploy.config.ConfigLoader;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.django.Helper;
 import io.djdeploy.pipeline.Deployer;
-import io.djdeploy.pipeline.EventSink;
-import io.djdeploy.pipeline.Identity;
+import io.djdeploy.step.EventSink;
+import io.djdeploy.step.Identity;
 import io.djdeploy.pipeline.Operations;
 import io.djdeploy.pipeline.RunResult;
 import picocli.CommandLine.Mixin;

@@ -15,7 +15,7 @@ public class HostFilterMixin {
 
     /** How to reach each host of {@code env}. */
     public java.util.function.Function<HostConfig, io.djdeploy.remote.Transport> transports(EnvironmentConfig env) {
-        return io.djdeploy.remote.Transports.factory(env, acceptNewHostKeys, System.getenv());
+        return io.djdeploy.remote.ssh.Transports.factory(env, acceptNewHostKeys, System.getenv());
     }
 
     @Option(names = "--hosts", split = ",", paramLabel = "HOST", description = "Only these hosts (comma-separated, as in the config).")

@@ -1,9 +1,9 @@
 package io.djdeploy.cli;
 
-import io.djdeploy.pipeline.Redactor;
+import io.djdeploy.step.Redactor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.djdeploy.pipeline.Event;
-import io.djdeploy.pipeline.EventSink;
+import io.djdeploy.step.Event;
+import io.djdeploy.step.EventSink;
 import io.djdeploy.release.Json;
 
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.djdeploy.cli;
 
-import io.djdeploy.pipeline.Redactor;
-import io.djdeploy.pipeline.Event;
-import io.djdeploy.pipeline.EventSink;
+import io.djdeploy.step.Redactor;
+import io.djdeploy.step.Event;
+import io.djdeploy.step.EventSink;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.Status;

@@ -1,13 +1,15 @@
 package io.djdeploy.cli;
 
-import io.djdeploy.pipeline.Redactor;
+import io.djdeploy.django.MigrationClassifier;
+
+import io.djdeploy.step.Redactor;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.django.Helper;
 import io.djdeploy.django.MigrationFacts;
-import io.djdeploy.django.MigrationPlan;
+import io.djdeploy.release.MigrationPlan;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.pipeline.Deployer;
-import io.djdeploy.pipeline.EventSink;
+import io.djdeploy.step.EventSink;
 import io.djdeploy.pipeline.RunResult;
 import io.djdeploy.release.Json;
 import io.djdeploy.remote.Command;
@@ -73,7 +75,7 @@ class MigrationsCommand implements Callable<Integer> {
             if (environment != null) throw new CliException(ExitCode.USAGE, "give either ENV or --local PATH, not both");
             MigrationFacts facts = analyzeLocal();
             // --all lints each migration as if it met a database in use; pending ones are judged in context
-            plan = all ? MigrationPlan.isolated(facts) : MigrationPlan.of(facts);
+            plan = all ? MigrationClassifier.isolated(facts) : MigrationClassifier.plan(facts);
         } else {
             if (environment == null) throw new CliException(ExitCode.USAGE, "missing ENV (or --local PATH for a checkout on this machine)");
             if (all || settings != null || python != null) throw new CliException(ExitCode.USAGE, "--all, --settings and --python go with --local");
@@ -127,7 +129,7 @@ class MigrationsCommand implements Callable<Integer> {
         EventSink sink = output.json() ? EventSink.NONE
                 : new TextRenderer(spec.commandLine().getOut(), output.verbose, redactor, Style.detect());
         try (Deployer d = new Deployer(env, filter.transports(env), sink, redactor,
-                io.djdeploy.pipeline.Identity.current(System.getenv()), java.time.Clock.systemUTC(), Helper.bytes(), 8)) {
+                io.djdeploy.step.Identity.current(System.getenv()), java.time.Clock.systemUTC(), Helper.bytes(), 8)) {
             RunResult result = d.analyze(r != null ? r : env.ref());
             if (d.lastPlan() != null) return d.lastPlan();
             ExitCode code = switch (result.result()) {

@@ -2,7 +2,7 @@ package io.djdeploy.cli;
 
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.pipeline.Deployer;
-import io.djdeploy.pipeline.Phase;
+import io.djdeploy.step.Phase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

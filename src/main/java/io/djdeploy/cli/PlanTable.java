@@ -1,6 +1,6 @@
 package io.djdeploy.cli;
 
-import io.djdeploy.django.MigrationPlan;
+import io.djdeploy.release.MigrationPlan;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -38,7 +38,7 @@ class StatusCommand extends EnvCommand {
                 out.println("  health:   " + (s.health().ok() ? "ok, " : "FAILING, ") + s.health().describe(env().health(), s.current()));
             }
             String stale = s.lock() == null ? null : io.djdeploy.release.Staleness.why(s.lock(),
-                    io.djdeploy.pipeline.Identity.current(System.getenv()).origin(), env().safety().staleLockAfter(), java.time.Instant.now());
+                    io.djdeploy.step.Identity.current(System.getenv()).origin(), env().safety().staleLockAfter(), java.time.Instant.now());
             out.println("  lock:     " + (s.lock() == null ? "free" : "held by " + s.lock().describe()
                     + (stale != null ? " -- STALE: " + stale + " (djdeploy unlock " + environment + " --force removes it)" : "")));
             if (s.last() != null) {

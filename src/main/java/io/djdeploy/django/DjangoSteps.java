@@ -1,8 +1,8 @@
 package io.djdeploy.django;
 
-import io.djdeploy.pipeline.HostRun;
-import io.djdeploy.pipeline.RunContext;
-import io.djdeploy.pipeline.Step;
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
 import io.djdeploy.remote.Command;
 
 import java.util.List;

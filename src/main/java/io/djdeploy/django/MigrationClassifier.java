@@ -1,5 +1,7 @@
 package io.djdeploy.django;
 
+import io.djdeploy.release.MigrationPlan;
+
 import io.djdeploy.django.MigrationFacts.Field;
 import io.djdeploy.django.MigrationFacts.Operation;
 
@@ -174,5 +176,43 @@ public final class MigrationClassifier {
     private static String target(Operation op) {
         String m = op.model() != null ? op.model() : table(op);
         return op.field() != null ? m + "." + op.field() : m;
+    }
+
+    /** The classified plan of the pending migrations, judged in order (a table created earlier in the plan is new). */
+    public static MigrationPlan plan(MigrationFacts facts) {
+        return plan(facts, true);
+    }
+
+    /**
+     * Each migration as if it were applied alone to a database in use: what a release's
+     * manifest records, so a rollback can judge any subset of them.
+     */
+    public static MigrationPlan isolated(MigrationFacts facts) {
+        return plan(facts, false);
+    }
+
+    private static MigrationPlan plan(MigrationFacts facts, boolean inContext) {
+        List<MigrationPlan.Migration> out = new ArrayList<>();
+        boolean review = false;
+        // a fresh database has no running code and no data: nothing there can break or be lost
+        boolean fresh = inContext && facts.freshDatabase();
+        // tables that pending migrations create: no running code uses them yet
+        Set<String> newTables = new java.util.HashSet<>();
+        for (MigrationFacts.Migration m : facts.migrations()) {
+            List<MigrationPlan.Op> ops = new ArrayList<>();
+            for (MigrationFacts.Operation op : m.operations()) {
+                if (inContext && op.table() != null && newTables.contains(op.table()) && !"CreateModel".equals(op.type())) op = op.onNewTable();
+                if ("CreateModel".equals(op.type()) && op.table() != null) newTables.add(op.table());
+                List<Finding> findings = fresh ? List.of() : classify(op);
+                List<String> reasons = findings.stream().map(f -> f.reason().label).toList();
+                List<String> why = findings.stream().map(Finding::why).toList();
+                ops.add(new MigrationPlan.Op(op.type(), findings.isEmpty() ? MigrationPlan.SAFE : MigrationPlan.REVIEW, reasons,
+                        op.description() != null ? op.description() : op.type(), why));
+                review |= !findings.isEmpty();
+            }
+            out.add(new MigrationPlan.Migration(m.app(), m.name(), m.atomic(), ops, m.sql()));
+        }
+        return new MigrationPlan(review ? MigrationPlan.REVIEW : MigrationPlan.SAFE, out, fresh && !out.isEmpty()
+                ? "fresh database (no migration applied yet): nothing runs against it, so every operation is safe to apply" : null);
     }
 }

@@ -1,13 +1,14 @@
 package io.djdeploy.django;
 
+import io.djdeploy.release.MigrationPlan;
 import io.djdeploy.config.DjangoConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.MigrationsConfig;
-import io.djdeploy.pipeline.HostRun;
-import io.djdeploy.pipeline.RunContext;
-import io.djdeploy.pipeline.Step;
-import io.djdeploy.pipeline.StepExec;
-import io.djdeploy.pipeline.StepFailure;
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
+import io.djdeploy.step.StepExec;
+import io.djdeploy.step.StepFailure;
 import io.djdeploy.release.Json;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.remote.Command;
@@ -89,7 +90,7 @@ public final class MigrationSteps {
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 List<Command> c = plan(x.host(), x.ctx());
-                MigrationPlan plan = MigrationPlan.of(facts(x, c.get(0)));
+                MigrationPlan plan = MigrationClassifier.plan(facts(x, c.get(0)));
                 x.ctx().manifest(ReleaseManifest.of(facts(x, c.get(1))));
                 x.ctx().migrationPlan(plan);
             }

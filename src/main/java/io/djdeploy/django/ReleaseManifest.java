@@ -1,5 +1,6 @@
 package io.djdeploy.django;
 
+import io.djdeploy.release.MigrationPlan;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import io.djdeploy.release.LedgerEntry.MigrationEntry;
 /** @see MigrationEntry */
 public record ReleaseManifest(List<MigrationEntry> migrations) {
     public static List<MigrationEntry> of(MigrationFacts all) {
-        return entries(MigrationPlan.isolated(all));
+        return entries(MigrationClassifier.isolated(all));
     }
 
     /** Operations that only add: code that does not know them still runs on the schema. */

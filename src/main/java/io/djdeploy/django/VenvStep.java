@@ -1,11 +1,11 @@
 package io.djdeploy.django;
 
 import io.djdeploy.config.PythonConfig;
-import io.djdeploy.pipeline.HostRun;
-import io.djdeploy.pipeline.RunContext;
-import io.djdeploy.pipeline.Step;
-import io.djdeploy.pipeline.StepExec;
-import io.djdeploy.pipeline.StepFailure;
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
+import io.djdeploy.step.StepExec;
+import io.djdeploy.step.StepFailure;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;

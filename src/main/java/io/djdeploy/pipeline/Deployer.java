@@ -1,5 +1,15 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.step.Event;
+import io.djdeploy.step.EventSink;
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.Identity;
+import io.djdeploy.step.Phase;
+import io.djdeploy.step.Redactor;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
+import io.djdeploy.step.StepExec;
+import io.djdeploy.step.StepFailure;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.release.HostOps;
@@ -122,7 +132,7 @@ public final class Deployer implements AutoCloseable {
      * @return why the deploy stops here, or null to go on
      */
     private String gate(RunContext ctx, List<HostRun> hosts) {
-        io.djdeploy.django.MigrationPlan plan = ctx.migrationPlan();
+        io.djdeploy.release.MigrationPlan plan = ctx.migrationPlan();
         if (plan == null) return null;
         String host = hosts.stream().filter(h -> h.config.hasRole(HostConfig.MIGRATE)).map(HostRun::name).findFirst().orElse(null);
         boolean gating = env.migrations().policy() == io.djdeploy.config.MigrationsConfig.Policy.GATE;
@@ -693,7 +703,7 @@ public final class Deployer implements AutoCloseable {
         events.emit(new Event.RunStarted("migrations", env.name(), ref, null, names(hosts)));
         RunResult stopped = runThrough(ctx, hosts, Phase.GATE);
         if (stopped != null) return finish(ctx, hosts, stopped);
-        io.djdeploy.django.MigrationPlan plan = ctx.migrationPlan();
+        io.djdeploy.release.MigrationPlan plan = ctx.migrationPlan();
         String host = hosts.stream().filter(h -> h.config.hasRole(HostConfig.MIGRATE)).map(HostRun::name).findFirst().orElse(null);
         if (plan != null) events.emit(new Event.MigrationPlanReady(host, plan, plan.reviewIds()));
         undoPrepare(ctx, hosts, "analysis", null);
@@ -703,7 +713,7 @@ public final class Deployer implements AutoCloseable {
                 plan.isEmpty() ? "no pending migrations" : plan.migrations().size() + " pending migration(s), verdict " + plan.verdict()));
     }
 
-    private volatile io.djdeploy.django.MigrationPlan lastPlan;
+    private volatile io.djdeploy.release.MigrationPlan lastPlan;
 
     /**
      * `djdeploy check ENV [--ref REF]`: every check a deploy runs (host checks at PREFLIGHT,
@@ -724,7 +734,7 @@ public final class Deployer implements AutoCloseable {
     }
 
     /** The plan of the last {@link #analyze} run. */
-    public io.djdeploy.django.MigrationPlan lastPlan() {
+    public io.djdeploy.release.MigrationPlan lastPlan() {
         return lastPlan;
     }
 
@@ -739,7 +749,7 @@ public final class Deployer implements AutoCloseable {
         Map<String, LedgerEntry.MigrationEntry> byId = new LinkedHashMap<>();
         for (LedgerEntry.MigrationEntry e : ctx.manifest()) byId.put(e.id(), e);
         List<String> blocking = new ArrayList<>();
-        for (io.djdeploy.django.MigrationPlan.Migration m : ctx.migrationPlan().migrations()) {
+        for (io.djdeploy.release.MigrationPlan.Migration m : ctx.migrationPlan().migrations()) {
             LedgerEntry.MigrationEntry e = byId.get(m.id());
             if (e == null || !Boolean.TRUE.equals(e.expandOnly())) blocking.add(m.id());
         }

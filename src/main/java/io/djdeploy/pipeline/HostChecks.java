@@ -1,5 +1,10 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
+import io.djdeploy.step.StepExec;
+import io.djdeploy.step.StepFailure;
 import io.djdeploy.config.ChecksConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.remote.Command;

@@ -1,5 +1,9 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.step.Event;
+import io.djdeploy.step.EventSink;
+import io.djdeploy.step.Identity;
+import io.djdeploy.step.Redactor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.NotifyConfig;

@@ -1,5 +1,6 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.step.Identity;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.release.HostOpException;

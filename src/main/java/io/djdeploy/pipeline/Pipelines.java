@@ -1,5 +1,7 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.step.Phase;
+import io.djdeploy.step.Step;
 import io.djdeploy.django.DjangoSteps;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.django.ReleaseChecks;

@@ -1,5 +1,6 @@
 package io.djdeploy.django;
 
+import io.djdeploy.release.MigrationPlan;
 import io.djdeploy.release.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ class MigrationClassifierTest {
         MigrationFacts.Migration m = all.migrations().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         MigrationFacts alone = new MigrationFacts(all.django(), all.vendor(), "pending", null, null,
                 List.of(List.of("shop", "0000_in_use")), all.known(), all.leaves(), List.of(m), null, null, false);
-        return MigrationPlan.of(alone).migrations().get(0);
+        return MigrationClassifier.plan(alone).migrations().get(0);
     }
 
     @ParameterizedTest(name = "{0}: {1} {2}")
@@ -86,7 +87,7 @@ class MigrationClassifierTest {
         MigrationFacts all = load("synthetic-ops.json");
 
         // when
-        MigrationPlan plan = MigrationPlan.of(all);
+        MigrationPlan plan = MigrationClassifier.plan(all);
 
         // then: an index or NOT NULL column on a table nobody uses yet locks nothing that serves
         assertThat(plan.migrations().stream().filter(m -> m.name().equals("0004_product_barcode")).findFirst().orElseThrow().needsReview()).isFalse();
@@ -103,7 +104,7 @@ class MigrationClassifierTest {
                 v3.leaves(), v3.migrations(), null, null, true);
 
         // when
-        MigrationPlan plan = MigrationPlan.of(fresh);
+        MigrationPlan plan = MigrationClassifier.plan(fresh);
 
         // then
         assertThat(plan.verdict()).isEqualTo("safe");
@@ -125,7 +126,7 @@ class MigrationClassifierTest {
     @Test
     void planJsonHasTheDocumentedShape() throws IOException {
         // when
-        String json = Json.line(MigrationPlan.of(load("pending-v3.json")));
+        String json = Json.line(MigrationClassifier.plan(load("pending-v3.json")));
 
         // then
         assertThat(json).startsWith("{\"verdict\":\"review\",\"migrations\":[{\"app\":\"notes\",\"name\":\"0003_remove_note_body\",\"operations\":[{")
@@ -143,7 +144,7 @@ class MigrationClassifierTest {
 
     @Test
     void approvalsCoverTheReviewMigrations() throws IOException {
-        MigrationPlan plan = MigrationPlan.of(load("pending-v3.json"));
+        MigrationPlan plan = MigrationClassifier.plan(load("pending-v3.json"));
         assertThat(plan.unapproved(Set.of())).containsExactly("notes.0003_remove_note_body");
         assertThat(plan.unapproved(Set.of("notes.0003_remove_note_body"))).isEmpty();
         assertThat(plan.unapproved(Set.of("*"))).isEmpty();
@@ -151,7 +152,7 @@ class MigrationClassifierTest {
     }
 
     static List<String> ops(String file) throws IOException {
-        return MigrationPlan.of(load(file)).migrations().stream().flatMap(m -> m.operations().stream())
+        return MigrationClassifier.plan(load(file)).migrations().stream().flatMap(m -> m.operations().stream())
                 .map(o -> o.type() + " " + o.cls() + " " + o.reasons()).toList();
     }
 }

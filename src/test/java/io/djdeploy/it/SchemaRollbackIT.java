@@ -100,7 +100,7 @@ class SchemaRollbackIT {
             // given: a lock left by a djdeploy process on this machine that no longer exists
             assertThat(site.deploy("v1").code()).isZero();
             Path lock = Files.createDirectories(site.site.deployTo().resolve(".djdeploy/lock"));
-            String origin = io.djdeploy.pipeline.Identity.current(System.getenv()).origin();
+            String origin = io.djdeploy.step.Identity.current(System.getenv()).origin();
             Files.writeString(lock.resolve("info.json"), "{\"user\":\"carol\",\"origin\":\"" + origin
                     + "\",\"pid\":999999999,\"ref\":\"v9\",\"started\":\"2026-01-01T00:00:00Z\",\"command\":\"deploy\",\"run_id\":\"x\"}\n");
 

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 /** The phases of a deploy, in order. Each is a barrier: no host starts the next until all passed. */
 public enum Phase {

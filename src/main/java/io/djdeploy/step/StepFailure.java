@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 import java.util.List;
 
@@ -25,7 +25,7 @@ public class StepFailure extends Exception {
         return step;
     }
 
-    void step(String name) {
+    public void step(String name) {
         if (step == null) step = name;
     }
 

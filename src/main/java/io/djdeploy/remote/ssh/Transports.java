@@ -1,11 +1,10 @@
-package io.djdeploy.remote;
+package io.djdeploy.remote.ssh;
 
+import io.djdeploy.remote.LocalTransport;
+import io.djdeploy.remote.Transport;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.SshConfig;
-import io.djdeploy.remote.ssh.SshOptions;
-import io.djdeploy.remote.ssh.SshTarget;
-import io.djdeploy.remote.ssh.SshTransport;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.release.HostOps;
@@ -10,20 +10,20 @@ import java.util.List;
 
 /** One host's state during a run. Touched by one thread at a time (its own, inside a phase). */
 public final class HostRun {
-    final HostConfig config;
-    final Transport transport;
-    final HostOps ops;
-    final List<LedgerEntry.StepEntry> steps = new ArrayList<>();
-    volatile String previous;          // release current pointed to before this run
-    volatile List<String> existing = List.of();
-    volatile String resolvedSha;
-    volatile boolean connected;
-    volatile boolean locked;
-    volatile boolean releaseCreated;
-    volatile boolean switched;
-    volatile String status = "pending";
-    volatile String detail;
-    volatile long durationMs;
+    public final HostConfig config;
+    public final Transport transport;
+    public final HostOps ops;
+    public final List<LedgerEntry.StepEntry> steps = new ArrayList<>();
+    public volatile String previous;          // release current pointed to before this run
+    public volatile List<String> existing = List.of();
+    public volatile String resolvedSha;
+    public volatile boolean connected;
+    public volatile boolean locked;
+    public volatile boolean releaseCreated;
+    public volatile boolean switched;
+    public volatile String status = "pending";
+    public volatile String detail;
+    public volatile long durationMs;
     // blue-green: the color that served before this run's switch, and the one that serves the new release
     private volatile String liveColor;
     private volatile String newColor;

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
@@ -10,7 +10,7 @@ public final class StepExec {
     private final RunContext ctx;
     private final EventSink events;
 
-    StepExec(HostRun host, RunContext ctx, EventSink events) {
+    public StepExec(HostRun host, RunContext ctx, EventSink events) {
         this.host = host;
         this.ctx = ctx;
         this.events = events;

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 import io.djdeploy.config.EnvironmentConfig;
 
@@ -20,7 +20,7 @@ public final class RunContext {
     private final boolean planOnly;
     private volatile String releaseId;
     private volatile String sha;
-    private volatile io.djdeploy.django.MigrationPlan migrationPlan;
+    private volatile io.djdeploy.release.MigrationPlan migrationPlan;
     private volatile java.util.List<io.djdeploy.release.LedgerEntry.MigrationEntry> manifest;
     private volatile java.util.Set<String> approvedMigrations = java.util.Set.of();
 
@@ -52,8 +52,8 @@ public final class RunContext {
     public String sha() { return sha; }
 
     /** Set by the GATE analysis on the migrate host (the only writer), read after the barrier. */
-    public io.djdeploy.django.MigrationPlan migrationPlan() { return migrationPlan; }
-    public void migrationPlan(io.djdeploy.django.MigrationPlan p) { this.migrationPlan = p; }
+    public io.djdeploy.release.MigrationPlan migrationPlan() { return migrationPlan; }
+    public void migrationPlan(io.djdeploy.release.MigrationPlan p) { this.migrationPlan = p; }
     public java.util.List<io.djdeploy.release.LedgerEntry.MigrationEntry> manifest() { return manifest; }
     public void manifest(java.util.List<io.djdeploy.release.LedgerEntry.MigrationEntry> m) { this.manifest = m; }
     /** app.name ids approved with --approve-migrations; "*" approves all. */
@@ -64,9 +64,9 @@ public final class RunContext {
 
     /** A remark for the ledger entry of this run (e.g. a forced rollback). */
     public String note() { return note; }
-    void note(String n) { this.note = n; }
+    public void note(String n) { this.note = n; }
 
-    void releaseId(String id) { this.releaseId = id; }
-    void sha(String s) { this.sha = s; }
-    void ref(String r) { this.ref = r; }
+    public void releaseId(String id) { this.releaseId = id; }
+    public void sha(String s) { this.sha = s; }
+    public void ref(String r) { this.ref = r; }
 }

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 /** Receives engine events; must be thread-safe (hosts run in parallel). */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.TransportException;

@@ -1,4 +1,4 @@
-package io.djdeploy.pipeline;
+package io.djdeploy.step;
 
 import java.util.List;
 
@@ -47,7 +47,7 @@ public sealed interface Event {
     }
 
     /** The classified migration plan from the GATE analysis (also printed by `djdeploy migrations`). */
-    record MigrationPlanReady(String host, io.djdeploy.django.MigrationPlan plan, java.util.List<String> unapproved) implements Event {
+    record MigrationPlanReady(String host, io.djdeploy.release.MigrationPlan plan, java.util.List<String> unapproved) implements Event {
         public String type() { return "migration_plan"; }
     }
 
