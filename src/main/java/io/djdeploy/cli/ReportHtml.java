@@ -3,6 +3,8 @@ package io.djdeploy.cli;
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.release.LedgerEntry.MigrationEntry;
 import io.djdeploy.release.LedgerEntry.StepEntry;
+import io.djdeploy.step.Phase;
+import io.djdeploy.web.WebSteps;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +25,7 @@ import java.util.Set;
  */
 public final class ReportHtml {
     /** The phases in pipeline order; each has a colour in the style sheet. Anything else is drawn grey. */
-    static final List<String> PHASES = List.of("connect", "lock", "preflight", "prepare", "gate", "migrate", "switch", "workers", "finalize");
+    static final List<String> PHASES = java.util.Arrays.stream(Phase.values()).map(Phase::label).toList();
 
     private ReportHtml() {}
 
@@ -262,7 +264,7 @@ public final class ReportHtml {
         b.append("<section id=\"health\">\n<h2>Health</h2>\n<table>\n<thead><tr><th>host</th><th>health check</th><th>time</th></tr></thead>\n<tbody>\n");
         for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
             List<StepEntry> checks = h.getValue().steps() == null ? List.of()
-                    : h.getValue().steps().stream().filter(s -> "health".equals(s.step())).toList();
+                    : h.getValue().steps().stream().filter(s -> WebSteps.HEALTH.equals(s.step())).toList();
             b.append("<tr><td>").append(esc(h.getKey())).append("</td><td>");
             if (checks.isEmpty()) {
                 b.append("<span class=\"muted\">not checked (not a web host, or the run stopped before)</span></td><td></td></tr>\n");

@@ -9,11 +9,13 @@ import java.util.List;
 
 /** The manage.py steps of a deploy. */
 public final class DjangoSteps {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String COLLECTSTATIC = "collectstatic";
     private DjangoSteps() {}
 
     public static Step collectstatic() {
         return new Step() {
-            public String name() { return "collectstatic"; }
+            public String name() { return COLLECTSTATIC; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.env().django().collectstatic(); }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), "collectstatic", "--noinput"));

@@ -24,6 +24,11 @@ import java.util.Map;
 
 /** GATE and MIGRATE: analyse with Django's own machinery, back up, migrate once. */
 public final class MigrationSteps {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String ANALYZE = "analyze migrations";
+    public static final String MANIFEST = "manifest";
+    public static final String BACKUP = "backup";
+    public static final String MIGRATE = "migrate";
     private MigrationSteps() {}
 
     static boolean enabled(RunContext ctx) {
@@ -81,7 +86,7 @@ public final class MigrationSteps {
     /** GATE: the pending plan (with SQL) and the release's manifest, from one host. */
     public static Step analyze() {
         return new Step() {
-            public String name() { return "analyze migrations"; }
+            public String name() { return ANALYZE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return enabled(ctx) && onMigrateHost(h); }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 ReleaseLayout l = h.ops().layout();
@@ -100,7 +105,7 @@ public final class MigrationSteps {
     /** Every host stores the manifest with the release, for schema-aware rollback. */
     public static Step manifest() {
         return new Step() {
-            public String name() { return "manifest"; }
+            public String name() { return MANIFEST; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.manifest() != null; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("# upload the migration manifest to " + manifestPath(h.ops().layout(), ctx.releaseId())));
@@ -128,7 +133,7 @@ public final class MigrationSteps {
      */
     public static Step backup() {
         return new Step() {
-            public String name() { return "backup"; }
+            public String name() { return BACKUP; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return enabled(ctx) && onMigrateHost(h) && ctx.env().migrations().backup() != null
                         && (ctx.migrationPlan() == null || ctx.migrationPlan().needsReview());
@@ -159,7 +164,7 @@ public final class MigrationSteps {
     /** Once, on the migrate host, under the lock, before any host switches. */
     public static Step migrate() {
         return new Step() {
-            public String name() { return "migrate"; }
+            public String name() { return MIGRATE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return enabled(ctx) && onMigrateHost(h) && pending(ctx); }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 MigrationsConfig m = ctx.env().migrations();

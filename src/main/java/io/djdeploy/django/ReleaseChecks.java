@@ -30,6 +30,9 @@ import static io.djdeploy.remote.Shell.quote;
  * behind a proxy (CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER vs the nginx site, STATIC_ROOT).
  */
 public final class ReleaseChecks {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String CHECK_DEPLOY = "check --deploy";
+    public static final String SETTINGS_CHECKS = "settings checks";
     static final Pattern CHECK_ID = Pattern.compile("\\(([a-z_]+(?:\\.[a-z_]+)*\\.[WE]\\d{3})\\)");
     static final Pattern PROXY_HEADER = Pattern.compile("proxy_set_header\\s+(\\S+)\\s+([^;]+);");
 
@@ -38,7 +41,7 @@ public final class ReleaseChecks {
     /** `check --deploy`: errors always fail (Django's exit status); listed warning ids fail too. */
     public static Step checkDeploy() {
         return new Step() {
-            public String name() { return "check --deploy"; }
+            public String name() { return CHECK_DEPLOY; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.env().django().checkDeploy(); }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), "check", "--deploy"));
@@ -69,7 +72,7 @@ public final class ReleaseChecks {
     /** db.reachable, proxy.*, static.root: from the helper's settings facts (booleans and header names only). */
     public static Step settings() {
         return new Step() {
-            public String name() { return "settings checks"; }
+            public String name() { return SETTINGS_CHECKS; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx)));
                 String site = ctx.env().checks().nginxSite();

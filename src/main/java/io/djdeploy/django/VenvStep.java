@@ -26,9 +26,12 @@ import static io.djdeploy.remote.Shell.quote;
  * paths rewritten instead of installing again.
  */
 public final class VenvStep implements Step {
+    /** The step name: ledger lines, events and `plan` output show it. */
+    public static final String NAME = "venv";
+
     @Override
     public String name() {
-        return "venv";
+        return NAME;
     }
 
     @Override

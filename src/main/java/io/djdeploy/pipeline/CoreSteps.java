@@ -22,6 +22,20 @@ import static io.djdeploy.remote.Shell.quote;
 
 /** The steps that deal with hosts, git and the release layout (Django and web steps live in their packages). */
 public final class CoreSteps {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String CONNECT = "connect";
+    public static final String LOCK = "lock";
+    public static final String INSPECT = "inspect";
+    public static final String TOOLS = "tools";
+    public static final String ENV_FILE = "env file";
+    public static final String FETCH = "fetch";
+    public static final String CODE = "code";
+    public static final String HELPER = "helper";
+    public static final String SHARED_LINKS = "shared links";
+    public static final String REVISION = "revision";
+    public static final String RESTART_WORKERS = "restart workers";
+    public static final String RESTART_BEAT = "restart beat";
+    public static final String CLEANUP = "cleanup";
     static final DateTimeFormatter ISO = DateTimeFormatter.ISO_INSTANT;
 
     private CoreSteps() {}
@@ -37,7 +51,7 @@ public final class CoreSteps {
 
     public static Step connect() {
         return new Step() {
-            public String name() { return "connect"; }
+            public String name() { return CONNECT; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("true"));
             }
@@ -52,7 +66,7 @@ public final class CoreSteps {
 
     public static Step lock() {
         return new Step() {
-            public String name() { return "lock"; }
+            public String name() { return LOCK; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(h.ops.lockCommand(lockInfo(ctx)));
             }
@@ -76,7 +90,7 @@ public final class CoreSteps {
     /** What is there now: current and the existing releases (read-only). */
     public static Step inspect() {
         return new Step() {
-            public String name() { return "inspect"; }
+            public String name() { return INSPECT; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("readlink " + quote(h.ops.layout().current())),
                         Command.sh("ls -1 " + quote(h.ops.layout().releases())));
@@ -103,7 +117,7 @@ public final class CoreSteps {
 
     public static Step tools() {
         return new Step() {
-            public String name() { return "tools"; }
+            public String name() { return TOOLS; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 StringBuilder sb = new StringBuilder("missing=''; for t in git tar sha256sum ")
                         .append(quote(ctx.env().python().interpreter()))
@@ -120,7 +134,7 @@ public final class CoreSteps {
      */
     public static Step envFile() {
         return new Step() {
-            public String name() { return "env file"; }
+            public String name() { return ENV_FILE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.env().django().envFile() != null; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 String f = ctx.env().django().envFile();
@@ -137,7 +151,7 @@ public final class CoreSteps {
     /** Updates the bare mirror (an internal cache, never served) and resolves the ref to one commit. */
     public static Step fetch() {
         return new Step() {
-            public String name() { return "fetch"; }
+            public String name() { return FETCH; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(mirrorCommand(h.ops.layout(), ctx.env()), resolveCommand(h.ops.layout(), ctx.ref()));
             }
@@ -175,7 +189,7 @@ public final class CoreSteps {
     /** Exports the exact commit into a new, private release directory. */
     public static Step code() {
         return new Step() {
-            public String name() { return "code"; }
+            public String name() { return CODE; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 ReleaseLayout l = h.ops.layout();
                 String rel = l.release(ctx.releaseId());
@@ -202,7 +216,7 @@ public final class CoreSteps {
     /** Ships the Python helper into the release (SFTP over SSH; a plain write locally). */
     public static Step helper() {
         return new Step() {
-            public String name() { return "helper"; }
+            public String name() { return HELPER; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("# upload helper.py (" + ctx.helper().length + " bytes) to "
                         + quote(h.ops.layout().helper(ctx.releaseId())) + ", mode 0644"));
@@ -216,7 +230,7 @@ public final class CoreSteps {
     /** Links shared dirs and files into the release; shared files must exist (they hold config). */
     public static Step shared() {
         return new Step() {
-            public String name() { return "shared links"; }
+            public String name() { return SHARED_LINKS; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return !ctx.env().shared().dirs().isEmpty() || !ctx.env().shared().files().isEmpty();
             }
@@ -250,7 +264,7 @@ public final class CoreSteps {
     /** Written last in PREPARE: its presence marks a complete release (a valid rollback target). */
     public static Step revision() {
         return new Step() {
-            public String name() { return "revision"; }
+            public String name() { return REVISION; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("# upload REVISION (id, ref, sha, user, deployed_at) to "
                         + quote(h.ops.layout().revision(ctx.releaseId())) + ", mode 0644"));
@@ -267,7 +281,7 @@ public final class CoreSteps {
     /** Celery workers restart after every web host switched, so they never run ahead of the web tier. */
     public static Step restartWorkers() {
         return new Step() {
-            public String name() { return "restart workers"; }
+            public String name() { return RESTART_WORKERS; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return ctx.env().workers().restart() != null && h.config.hasRole(io.djdeploy.config.HostConfig.WORKER);
             }
@@ -279,7 +293,7 @@ public final class CoreSteps {
 
     public static Step restartBeat() {
         return new Step() {
-            public String name() { return "restart beat"; }
+            public String name() { return RESTART_BEAT; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return ctx.env().workers().beatRestart() != null && h.config.hasRole(io.djdeploy.config.HostConfig.BEAT);
             }
@@ -297,7 +311,7 @@ public final class CoreSteps {
 
     public static Step cleanup() {
         return new Step() {
-            public String name() { return "cleanup"; }
+            public String name() { return CLEANUP; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("# remove releases beyond keep_releases=" + ctx.env().keepReleases()
                         + ", never current or the rollback target"));

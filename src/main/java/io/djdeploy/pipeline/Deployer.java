@@ -11,6 +11,7 @@ import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
 import io.djdeploy.config.EnvironmentConfig;
+import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.release.HostOps;
 import io.djdeploy.release.LedgerEntry;
@@ -744,7 +745,7 @@ public final class Deployer implements AutoCloseable {
      */
     private String migratedForward(RunContext ctx, List<HostRun> hosts) {
         boolean migrated = hosts.stream().anyMatch(h -> h.steps.stream()
-                .anyMatch(s -> "migrate".equals(s.step()) && "ok".equals(s.status())));
+                .anyMatch(s -> MigrationSteps.MIGRATE.equals(s.step()) && "ok".equals(s.status())));
         if (!migrated || ctx.migrationPlan() == null || ctx.manifest() == null) return null;
         Map<String, LedgerEntry.MigrationEntry> byId = new LinkedHashMap<>();
         for (LedgerEntry.MigrationEntry e : ctx.manifest()) byId.put(e.id(), e);

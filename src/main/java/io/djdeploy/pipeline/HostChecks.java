@@ -26,11 +26,13 @@ import static io.djdeploy.remote.Shell.quote;
  * reports a stable id, one line and a fix.
  */
 public final class HostChecks {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String HOST_CHECKS = "host checks";
     private HostChecks() {}
 
     public static Step step() {
         return new Step() {
-            public String name() { return "host checks"; }
+            public String name() { return HOST_CHECKS; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h, ctx)));
                 if (ctx.env().django().envFile() != null) c.add(Command.sh("cat " + quote(ctx.env().django().envFile()) + "   # names only; values are redacted, never printed"));

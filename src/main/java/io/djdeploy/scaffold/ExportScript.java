@@ -7,9 +7,14 @@ import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.MigrationsConfig;
 import io.djdeploy.config.VerifyConfig;
 import io.djdeploy.django.Helper;
+import io.djdeploy.django.DjangoSteps;
 import io.djdeploy.django.Manage;
+import io.djdeploy.django.MigrationSteps;
+import io.djdeploy.django.ReleaseChecks;
 import io.djdeploy.django.VenvStep;
+import io.djdeploy.pipeline.CoreSteps;
 import io.djdeploy.pipeline.Deployer;
+import io.djdeploy.pipeline.HostChecks;
 import io.djdeploy.step.EventSink;
 import io.djdeploy.step.Identity;
 import io.djdeploy.release.HostOps;
@@ -147,18 +152,18 @@ public final class ExportScript {
      * being silently left out.
      */
     static final Map<String, String> COVERED = Map.ofEntries(
-            Map.entry("connect", "not needed: the script runs on the host"),
-            Map.entry("lock", "HostOps.lockCommand"), Map.entry("inspect", "readlink current"),
-            Map.entry("tools", "planned"), Map.entry("host checks", "env file readable, required keys"),
-            Map.entry("fetch", "planned"), Map.entry("code", "planned"),
-            Map.entry("helper", "not available: plain commands instead"), Map.entry("shared links", "planned"),
-            Map.entry("venv", "VenvStep"), Map.entry("check --deploy", "Manage"), Map.entry("collectstatic", "Manage"),
-            Map.entry("settings checks", "needs the helper: left out"), Map.entry("revision", "Revision"),
-            Map.entry("analyze migrations", "showmigrations --plan + APPROVE_MIGRATIONS"),
-            Map.entry("manifest", "needs the helper: left out"), Map.entry("backup", "planned (command), preset left out"),
-            Map.entry("migrate", "Manage"), Map.entry("switch", "planned"), Map.entry("reload web", "planned"),
-            Map.entry("health", "curl"), Map.entry("restart workers", "planned"), Map.entry("restart beat", "planned"),
-            Map.entry("cleanup", "as HostOps.cleanupCandidates"));
+            Map.entry(CoreSteps.CONNECT, "not needed: the script runs on the host"),
+            Map.entry(CoreSteps.LOCK, "HostOps.lockCommand"), Map.entry(CoreSteps.INSPECT, "readlink current"),
+            Map.entry(CoreSteps.TOOLS, "planned"), Map.entry(HostChecks.HOST_CHECKS, "env file readable, required keys"),
+            Map.entry(CoreSteps.FETCH, "planned"), Map.entry(CoreSteps.CODE, "planned"),
+            Map.entry(CoreSteps.HELPER, "not available: plain commands instead"), Map.entry(CoreSteps.SHARED_LINKS, "planned"),
+            Map.entry(VenvStep.NAME, "VenvStep"), Map.entry(ReleaseChecks.CHECK_DEPLOY, "Manage"), Map.entry(DjangoSteps.COLLECTSTATIC, "Manage"),
+            Map.entry(ReleaseChecks.SETTINGS_CHECKS, "needs the helper: left out"), Map.entry(CoreSteps.REVISION, "Revision"),
+            Map.entry(MigrationSteps.ANALYZE, "showmigrations --plan + APPROVE_MIGRATIONS"),
+            Map.entry(MigrationSteps.MANIFEST, "needs the helper: left out"), Map.entry(MigrationSteps.BACKUP, "planned (command), preset left out"),
+            Map.entry(MigrationSteps.MIGRATE, "Manage"), Map.entry(WebSteps.SWITCH, "planned"), Map.entry("reload web", "planned"),
+            Map.entry(WebSteps.HEALTH, "curl"), Map.entry(CoreSteps.RESTART_WORKERS, "planned"), Map.entry(CoreSteps.RESTART_BEAT, "planned"),
+            Map.entry(CoreSteps.CLEANUP, "as HostOps.cleanupCandidates"));
 
     /** The deploy plan of this host with the placeholder release id, by step name. */
     private void plan() {
@@ -273,7 +278,7 @@ public final class ExportScript {
     }
 
     private boolean migrates() {
-        return has("migrate");
+        return has(MigrationSteps.MIGRATE);
     }
 
     /** Without djdeploy's classification every unapplied migration needs approval, unless policy auto says apply. */
@@ -284,7 +289,7 @@ public final class ExportScript {
     }
 
     private boolean healthChecked() {
-        return has("health") && env.health() != null;
+        return has(WebSteps.HEALTH) && env.health() != null;
     }
 
     private String write(Origin origin) {
@@ -435,7 +440,7 @@ public final class ExportScript {
         if (host.hasRole(HostConfig.WEB)) {
             for (Command c : WebSteps.activateCommands(env, layout, PREVIOUS_ID)) run("  ", bind(c.script()), "|| true");
         }
-        for (String step : List.of("restart workers", "restart beat")) {
+        for (String step : List.of(CoreSteps.RESTART_WORKERS, CoreSteps.RESTART_BEAT)) {
             for (String c : planned(step)) run("  ", onPrevious(c), "|| true");
         }
         if (healthChecked()) {
@@ -460,19 +465,19 @@ public final class ExportScript {
         l("main() {");
         l("  begin");
 
-        step("lock", "lock");
+        step("lock", CoreSteps.LOCK);
         l("  take_lock");
 
-        step("preflight", "inspect");
+        step("preflight", CoreSteps.INSPECT);
         l("  PREVIOUS=$(current_release)");
         l("  log \"current release: ${PREVIOUS:-none (first deploy)}\"");
 
-        step("preflight", "tools");
-        for (String c : planned("tools")) run("  ", c);
+        step("preflight", CoreSteps.TOOLS);
+        for (String c : planned(CoreSteps.TOOLS)) run("  ", c);
         if (healthChecked()) l("  command -v curl >/dev/null || die \"curl not found on this host (the health check needs it)\"");
 
         if (env.django().envFile() != null) {
-            step("preflight", "host checks");
+            step("preflight", HostChecks.HOST_CHECKS);
             l("  [ -r \"$ENV_FILE\" ] || die \"env file missing or unreadable: $ENV_FILE (django.env_file)\"");
             List<String> required = env.checks().requiredEnv();
             if (!required.isEmpty()) {
@@ -483,8 +488,8 @@ public final class ExportScript {
             }
         }
 
-        step("preflight", "fetch");
-        List<String> fetch = planned("fetch");
+        step("preflight", CoreSteps.FETCH);
+        List<String> fetch = planned(CoreSteps.FETCH);
         run("  ", fetch.get(0));
         l("  SHA=$(" + fetch.get(1) + ") || die \"ref $REF is not a commit of the repository (push the tag or branch, or export with another --ref)\"");
         l("  RELEASE=$(new_release_id)");
@@ -492,22 +497,22 @@ public final class ExportScript {
         l("  VENV=" + bind(quote(layout.venv(RELEASE_ID))));
         l("  log \"new release $RELEASE from $REF (${SHA:0:12})\"");
 
-        step("prepare", "code");
-        List<String> code = planned("code");
+        step("prepare", CoreSteps.CODE);
+        List<String> code = planned(CoreSteps.CODE);
         l("  # mkdir fails if the directory exists: never take over another run's release");
         run("  ", code.get(0));
         l("  RELEASE_CREATED=1");
         for (String c : code.subList(1, code.size())) run("  ", c);
 
-        if (has("shared links")) {
-            step("prepare", "shared links");
-            for (String c : planned("shared links")) run("  ", c);
+        if (has(CoreSteps.SHARED_LINKS)) {
+            step("prepare", CoreSteps.SHARED_LINKS);
+            for (String c : planned(CoreSteps.SHARED_LINKS)) run("  ", c);
         }
 
         venv();
 
-        if (has("check --deploy")) {
-            step("prepare", "check --deploy");
+        if (has(ReleaseChecks.CHECK_DEPLOY)) {
+            step("prepare", ReleaseChecks.CHECK_DEPLOY);
             l("  CHECK_OUTPUT=$( ( " + manage("check", "--deploy") + " ) 2>&1) || { printf '%s\\n' \"$CHECK_OUTPUT\" >&2; die \"manage.py check --deploy found errors\"; }");
             l("  printf '%s\\n' \"$CHECK_OUTPUT\"");
             List<String> failOn = env.checks().failOnWarnings();
@@ -518,12 +523,12 @@ public final class ExportScript {
             }
         }
 
-        if (has("collectstatic")) {
-            step("prepare", "collectstatic");
+        if (has(DjangoSteps.COLLECTSTATIC)) {
+            step("prepare", DjangoSteps.COLLECTSTATIC);
             run("  ", manage("collectstatic", "--noinput"));
         }
 
-        step("prepare", "revision");
+        step("prepare", CoreSteps.REVISION);
         String rev = layout.revision(RELEASE_ID);
         String text = new Revision(RELEASE_ID, ref, "@@SHA@@", "@@WHO@@", "@@STARTED@@").render();
         l("  # written last (to a temp file, then renamed): a release without it is incomplete, never a rollback target");
@@ -532,8 +537,8 @@ public final class ExportScript {
 
         if (migrates()) migrations();
 
-        step("switch", "switch");
-        for (String c : planned("switch")) run("  ", c);
+        step("switch", WebSteps.SWITCH);
+        for (String c : planned(WebSteps.SWITCH)) run("  ", c);
         l("  SWITCHED=1");
 
         if (has("reload web")) {
@@ -543,19 +548,19 @@ public final class ExportScript {
 
         if (healthChecked()) health();
 
-        for (String s : List.of("restart workers", "restart beat")) {
+        for (String s : List.of(CoreSteps.RESTART_WORKERS, CoreSteps.RESTART_BEAT)) {
             if (!has(s)) continue;
             step("workers", s);
             for (String c : planned(s)) run("  ", c);
         }
 
-        step("finalize", "cleanup");
+        step("finalize", CoreSteps.CLEANUP);
         l("  cleanup_releases || log \"warning: cleanup failed (the deploy itself succeeded)\"");
         l("}");
     }
 
     private void venv() {
-        step("prepare", "venv");
+        step("prepare", VenvStep.NAME);
         l("  # reused when a kept release's venv was built from the same hash (copied, paths rewritten), else built");
         l("  VENV_HASH=$(venv_hash)");
         l("  VENV_FROM=$(reusable_venv \"$VENV_HASH\")");
@@ -572,7 +577,7 @@ public final class ExportScript {
         MigrationsConfig m = env.migrations();
         boolean preset = m.backup() != null && m.backup().command() == null;
         boolean ask = asksApproval();
-        step("gate", "analyze migrations");
+        step("gate", MigrationSteps.ANALYZE);
         l("  # djdeploy classifies every pending operation (safe / review) with its Python helper; this script");
         l("  # cannot, so it lists the unapplied migrations (showmigrations --plan) and the operations (migrate --plan)");
         l(ask ? "  # and applies none unless APPROVE_MIGRATIONS=1." : "  # and applies them: migrations.policy is auto.");
@@ -594,9 +599,9 @@ public final class ExportScript {
         l("    log \"no unapplied migrations\"");
         l("  fi");
         l("  if [ -n \"$PENDING\" ]; then");
-        if (has("backup") && !preset) {
+        if (has(MigrationSteps.BACKUP) && !preset) {
             l("    step migrate backup");
-            for (String c : planned("backup")) run("    ", c);
+            for (String c : planned(MigrationSteps.BACKUP)) run("    ", c);
         }
         l("    step migrate migrate");
         if (m.lockTimeout() != null || m.statementTimeout() != null) {
@@ -609,7 +614,7 @@ public final class ExportScript {
 
     private void health() {
         HealthConfig hc = env.health();
-        step("switch", "health");
+        step("switch", WebSteps.HEALTH);
         l("  # the URL must answer " + hc.status() + (hc.release() == HealthConfig.ReleaseCheck.OFF ? ""
                 : " and report the new release id (" + (hc.release() == HealthConfig.ReleaseCheck.HEADER ? "header " + oneLine(hc.header()) : "in the body")
                 + "): \"200 from the old code\" does not pass"));

@@ -41,6 +41,9 @@ import static io.djdeploy.remote.Shell.quote;
  * plus a swap) or stops it after the drain.
  */
 public final class BlueGreen {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String BOOT_IDLE = "boot idle color";
+    public static final String RETIRE_OLD = "retire old color";
     private BlueGreen() {}
 
     /** What a host looks like now: the live color and the release each color is pinned to. */
@@ -208,7 +211,7 @@ public final class BlueGreen {
     /** Starts the idle color on the release and proves it serves it, before any traffic moves. */
     public static Step boot() {
         return new Step() {
-            public String name() { return "boot idle color"; }
+            public String name() { return BOOT_IDLE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return applies(h, ctx); }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 EnvironmentConfig env = ctx.env();
@@ -232,7 +235,7 @@ public final class BlueGreen {
     /** After verification: the old color stays up for the standby window, or stops after the drain. */
     public static Step retire() {
         return new Step() {
-            public String name() { return "retire old color"; }
+            public String name() { return RETIRE_OLD; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return applies(h, ctx); }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 EnvironmentConfig env = ctx.env();

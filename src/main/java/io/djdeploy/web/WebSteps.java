@@ -18,6 +18,9 @@ import java.util.List;
 
 /** Making the web tier serve a release, and proving it does. */
 public final class WebSteps {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String SWITCH = "switch";
+    public static final String HEALTH = "health";
     private WebSteps() {}
 
     /** The configured web reload (e.g. `supervisorctl restart app-web`), placeholders quoted. */
@@ -60,7 +63,7 @@ public final class WebSteps {
      */
     public static Step switchAndActivate() {
         return new Step() {
-            public String name() { return "switch"; }
+            public String name() { return SWITCH; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(switchCommand(h, ctx, h.newColor() != null ? h.newColor() : "<idle color>"));
             }
@@ -103,7 +106,7 @@ public final class WebSteps {
 
     public static Step health() {
         return new Step() {
-            public String name() { return "health"; }
+            public String name() { return HEALTH; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return h.config().hasRole(HostConfig.WEB) && ctx.env().health() != null;
             }
