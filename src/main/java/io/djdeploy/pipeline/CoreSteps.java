@@ -56,8 +56,7 @@ public final class CoreSteps {
                 return List.of(Command.sh("true"));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                x.host().transport.connect();
-                x.host().connected = true;
+                x.host().transport().connect();
                 CommandResult r = x.query(Command.sh("true"));
                 if (!r.ok()) throw new StepFailure("the host's shell does not run commands (exit " + r.exitCode() + ")", "true", r.exitCode(), r.tail());
             }
@@ -68,12 +67,12 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return LOCK; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(h.ops.lockCommand(lockInfo(ctx)));
+                return List.of(h.ops().lockCommand(lockInfo(ctx)));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 LockInfo held;
                 try {
-                    held = x.host().ops.acquire(lockInfo(x.ctx()));
+                    held = x.host().ops().acquire(lockInfo(x.ctx()));
                 } catch (io.djdeploy.release.HostOpException e) {
                     throw new StepFailure(e.getMessage(), null, e.result().exitCode(), e.result().tail());
                 }
@@ -82,7 +81,7 @@ public final class CoreSteps {
                             x.ctx().env().safety().staleLockAfter(), java.time.Instant.now());
                     throw new LockHeldFailure(x.host().name(), held, stale);
                 }
-                x.host().locked = true;
+                x.host().markLocked();
             }
         };
     }
@@ -92,13 +91,12 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return INSPECT; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("readlink " + quote(h.ops.layout().current())),
-                        Command.sh("ls -1 " + quote(h.ops.layout().releases())));
+                return List.of(Command.sh("readlink " + quote(h.ops().layout().current())),
+                        Command.sh("ls -1 " + quote(h.ops().layout().releases())));
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
-                x.host().previous = x.host().ops.currentRelease();
-                x.host().existing = x.host().ops.releases();
-                x.info("current release: " + (x.host().previous == null ? "none (first deploy)" : x.host().previous));
+                x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
+                x.info("current release: " + (x.host().previous() == null ? "none (first deploy)" : x.host().previous()));
             }
         };
     }
@@ -153,10 +151,10 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return FETCH; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(mirrorCommand(h.ops.layout(), ctx.env()), resolveCommand(h.ops.layout(), ctx.ref()));
+                return List.of(mirrorCommand(h.ops().layout(), ctx.env()), resolveCommand(h.ops().layout(), ctx.ref()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                ReleaseLayout l = x.host().ops.layout();
+                ReleaseLayout l = x.host().ops().layout();
                 x.check(mirrorCommand(l, x.ctx().env()));
                 Command resolve = resolveCommand(l, x.ctx().ref());
                 CommandResult r = x.query(resolve);
@@ -167,7 +165,7 @@ public final class CoreSteps {
                     throw new StepFailure("ref '" + x.ctx().ref() + "' does not resolve to a commit in " + x.ctx().env().repo(),
                             resolve.script(), r.exitCode(), r.tail());
                 }
-                x.host().resolvedSha = sha;
+                x.host().resolved(sha);
                 x.report("git.ref", true, "ref " + x.ctx().ref() + " is commit " + sha.substring(0, 12), null);
             }
         };
@@ -191,7 +189,7 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return CODE; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                ReleaseLayout l = h.ops.layout();
+                ReleaseLayout l = h.ops().layout();
                 String rel = l.release(ctx.releaseId());
                 String tar = rel + "/.djdeploy-code.tar";
                 return List.of(Command.of("mkdir", "-p", l.releases()).then(Command.of("mkdir", rel)),
@@ -203,7 +201,7 @@ public final class CoreSteps {
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 List<Command> c = plan(x.host(), x.ctx());
                 x.check(c.get(0));              // mkdir fails if the dir exists: never take over another run's dir
-                x.host().releaseCreated = true; // from here even a half-made dir is ours to remove on failure
+                x.host().markReleaseCreated(); // from here even a half-made dir is ours to remove on failure
                 x.check(c.get(1));
             }
         };
@@ -219,10 +217,10 @@ public final class CoreSteps {
             public String name() { return HELPER; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("# upload helper.py (" + ctx.helper().length + " bytes) to "
-                        + quote(h.ops.layout().helper(ctx.releaseId())) + ", mode 0644"));
+                        + quote(h.ops().layout().helper(ctx.releaseId())) + ", mode 0644"));
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
-                x.upload(x.ctx().helper(), x.host().ops.layout().helper(x.ctx().releaseId()), 0644);
+                x.upload(x.ctx().helper(), x.host().ops().layout().helper(x.ctx().releaseId()), 0644);
             }
         };
     }
@@ -235,7 +233,7 @@ public final class CoreSteps {
                 return !ctx.env().shared().dirs().isEmpty() || !ctx.env().shared().files().isEmpty();
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                ReleaseLayout l = h.ops.layout();
+                ReleaseLayout l = h.ops().layout();
                 String rel = l.release(ctx.releaseId());
                 List<Command> c = new ArrayList<>();
                 for (String d : ctx.env().shared().dirs()) {
@@ -267,13 +265,13 @@ public final class CoreSteps {
             public String name() { return REVISION; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Command.sh("# upload REVISION (id, ref, sha, user, deployed_at) to "
-                        + quote(h.ops.layout().revision(ctx.releaseId())) + ", mode 0644"));
+                        + quote(h.ops().layout().revision(ctx.releaseId())) + ", mode 0644"));
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
                 RunContext ctx = x.ctx();
                 Revision rev = new Revision(ctx.releaseId(), ctx.ref(), sha(ctx), ctx.who().user(), iso(ctx.started()));
                 // upload() writes a temp file and renames it: REVISION is never seen half-written
-                x.upload(rev.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), x.host().ops.layout().revision(ctx.releaseId()), 0644);
+                x.upload(rev.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), x.host().ops().layout().revision(ctx.releaseId()), 0644);
             }
         };
     }
@@ -283,7 +281,7 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return RESTART_WORKERS; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
-                return ctx.env().workers().restart() != null && h.config.hasRole(io.djdeploy.config.HostConfig.WORKER);
+                return ctx.env().workers().restart() != null && h.config().hasRole(io.djdeploy.config.HostConfig.WORKER);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(templated(ctx.env().workers().restart(), h, ctx));
@@ -295,7 +293,7 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return RESTART_BEAT; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
-                return ctx.env().workers().beatRestart() != null && h.config.hasRole(io.djdeploy.config.HostConfig.BEAT);
+                return ctx.env().workers().beatRestart() != null && h.config().hasRole(io.djdeploy.config.HostConfig.BEAT);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(templated(ctx.env().workers().beatRestart(), h, ctx));
@@ -304,7 +302,7 @@ public final class CoreSteps {
     }
 
     static Command templated(String template, HostRun h, RunContext ctx) {
-        java.util.Map<String, String> values = io.djdeploy.web.Templates.placeholders(ctx.env(), h.ops.layout(), ctx.releaseId());
+        java.util.Map<String, String> values = io.djdeploy.web.Templates.placeholders(ctx.env(), h.ops().layout(), ctx.releaseId());
         values.put("host", h.name());
         return Command.sh(io.djdeploy.web.Templates.render(template, values));
     }
@@ -319,17 +317,17 @@ public final class CoreSteps {
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 List<String> protect = new ArrayList<>();
                 protect.add(x.ctx().releaseId());
-                if (x.host().previous != null) protect.add(x.host().previous);
+                if (x.host().previous() != null) protect.add(x.host().previous());
                 try {
                     // leftovers of a run that was killed (no REVISION): never complete, never a target
-                    List<String> complete = x.host().ops.completeReleases();
-                    for (String id : x.host().ops.releases()) {
+                    List<String> complete = x.host().ops().completeReleases();
+                    for (String id : x.host().ops().releases()) {
                         if (!complete.contains(id) && !protect.contains(id)) {
-                            x.check(x.host().ops.removeReleaseCommand(id));
+                            x.check(x.host().ops().removeReleaseCommand(id));
                             x.info("removed the incomplete release " + id + " (left by an interrupted run)");
                         }
                     }
-                    List<String> removed = x.host().ops.cleanup(x.ctx().env().keepReleases(), protect);
+                    List<String> removed = x.host().ops().cleanup(x.ctx().env().keepReleases(), protect);
                     if (!removed.isEmpty()) x.info("removed old releases: " + String.join(", ", removed));
                 } catch (io.djdeploy.release.HostOpException e) {
                     throw new StepFailure(e.getMessage(), null, e.result().exitCode(), e.result().tail());

@@ -116,7 +116,7 @@ public final class Deployer implements AutoCloseable {
                 }
             }
             for (HostRun h : hosts) {
-                h.status = "deployed";
+                h.status("deployed");
                 ledger(ctx, h, "deploy", "success", null, null);
                 unlock(ctx, h);
             }
@@ -135,7 +135,7 @@ public final class Deployer implements AutoCloseable {
     private String gate(RunContext ctx, List<HostRun> hosts) {
         io.djdeploy.release.MigrationPlan plan = ctx.migrationPlan();
         if (plan == null) return null;
-        String host = hosts.stream().filter(h -> h.config.hasRole(HostConfig.MIGRATE)).map(HostRun::name).findFirst().orElse(null);
+        String host = hosts.stream().filter(h -> h.config().hasRole(HostConfig.MIGRATE)).map(HostRun::name).findFirst().orElse(null);
         boolean gating = env.migrations().policy() == io.djdeploy.config.MigrationsConfig.Policy.GATE;
         List<String> unapproved = gating ? plan.unapproved(ctx.approvedMigrations()) : List.of();
         events.emit(new Event.MigrationPlanReady(host, plan, unapproved));
@@ -161,8 +161,8 @@ public final class Deployer implements AutoCloseable {
         Set<String> shas = new LinkedHashSet<>();
         Set<String> existing = new TreeSet<>();
         for (HostRun h : hosts) {
-            shas.add(h.resolvedSha);
-            existing.addAll(h.existing);
+            shas.add(h.resolvedSha());
+            existing.addAll(h.existing());
         }
         if (shas.size() != 1) {
             return new StepFailure("hosts resolved " + ctx.ref() + " to different commits " + shas + "; deploy a sha or a tag");
@@ -209,7 +209,7 @@ public final class Deployer implements AutoCloseable {
                 }
                 for (HostRun h : hosts) {
                     try {
-                        h.ops.ensureHelper(ctx.releaseId(), helper);
+                        h.ops().ensureHelper(ctx.releaseId(), helper);
                     } catch (TransportException | InterruptedException e) {
                         events.emit(new Event.Warning(h.name(), "could not check the helper of release " + ctx.releaseId() + ": " + e.getMessage()));
                     }
@@ -218,7 +218,7 @@ public final class Deployer implements AutoCloseable {
             }
         }
         for (HostRun h : hosts) {
-            h.status = "rolled back";
+            h.status("rolled back");
             ledger(ctx, h, "rollback", ctx.note() != null ? "forced" : "success", null, ctx.note());
             unlock(ctx, h);
         }
@@ -233,10 +233,10 @@ public final class Deployer implements AutoCloseable {
         Set<String> currents = new LinkedHashSet<>();
         try {
             for (HostRun h : hosts) {
-                Set<String> complete = new TreeSet<>(h.ops.completeReleases());
+                Set<String> complete = new TreeSet<>(h.ops().completeReleases());
                 common = common == null ? complete : intersect(common, complete);
-                bad.addAll(BadReleases.of(h.ops.ledger()));
-                currents.add(String.valueOf(h.previous));
+                bad.addAll(BadReleases.of(h.ops().ledger()));
+                currents.add(String.valueOf(h.previous()));
             }
         } catch (TransportException e) {
             return new RunResult(RunResult.Result.CONNECT_FAILED, null, e.host() + ": " + e.getMessage());
@@ -267,7 +267,7 @@ public final class Deployer implements AutoCloseable {
         }
         ctx.releaseId(target);
         try {
-            io.djdeploy.release.Revision rev = hosts.get(0).ops.revision(target);
+            io.djdeploy.release.Revision rev = hosts.get(0).ops().revision(target);
             if (rev != null) {
                 ctx.ref(rev.ref());
                 ctx.sha(rev.sha());
@@ -289,13 +289,13 @@ public final class Deployer implements AutoCloseable {
      */
     private RunResult schemaCheck(RunContext ctx, List<HostRun> hosts, SchemaMode mode) {
         if (!env.django().migrate() || env.migrations().policy() == io.djdeploy.config.MigrationsConfig.Policy.OFF) return null;
-        HostRun m = hosts.stream().filter(h -> h.config.hasRole(HostConfig.MIGRATE)).findFirst().orElse(null);
-        if (m == null || m.previous == null) {
+        HostRun m = hosts.stream().filter(h -> h.config().hasRole(HostConfig.MIGRATE)).findFirst().orElse(null);
+        if (m == null || m.previous() == null) {
             events.emit(new Event.Warning(null, "no migrate host in this run: the schema check is skipped"));
             return null;
         }
         String target = ctx.releaseId();
-        String current = m.previous;
+        String current = m.previous();
         try {
             List<LedgerEntry.MigrationEntry> targetManifest = readManifest(m, target);
             List<LedgerEntry.MigrationEntry> currentManifest = readManifest(m, current);
@@ -311,8 +311,8 @@ public final class Deployer implements AutoCloseable {
             }
             Map<String, LedgerEntry.MigrationEntry> newer = new LinkedHashMap<>();
             for (LedgerEntry.MigrationEntry e : currentManifest) newer.put(e.id(), e);
-            io.djdeploy.django.MigrationFacts facts = io.djdeploy.django.MigrationSteps.parse(m.transport.run(
-                    io.djdeploy.django.MigrationSteps.helperCommand(m.ops.layout(), current, env.django(), "migrations", "--no-sql")));
+            io.djdeploy.django.MigrationFacts facts = io.djdeploy.django.MigrationSteps.parse(m.transport().run(
+                    io.djdeploy.django.MigrationSteps.helperCommand(m.ops().layout(), current, env.django(), "migrations", "--no-sql")));
             List<String> applied = new ArrayList<>();
             for (List<String> a : facts.applied() == null ? List.<List<String>>of() : facts.applied()) applied.add(a.get(0) + "." + a.get(1));
             io.djdeploy.django.RollbackSchema.Verdict v = io.djdeploy.django.RollbackSchema.compare(applied, targetManifest, newer);
@@ -357,9 +357,9 @@ public final class Deployer implements AutoCloseable {
                     + " cannot be unapplied. Nothing changed; --ignore-schema switches anyway (recorded as forced)");
         }
         for (Map.Entry<String, String> e : io.djdeploy.django.RollbackSchema.backTo(v.extra(), target).entrySet()) {
-            Command c = io.djdeploy.django.Manage.command(m.ops.layout(), current, env.django(), "migrate", e.getKey(), e.getValue(), "--noinput");
+            Command c = io.djdeploy.django.Manage.command(m.ops().layout(), current, env.django(), "migrate", e.getKey(), e.getValue(), "--noinput");
             events.emit(new Event.Info(m.name(), "migrating back: " + e.getKey() + " to " + e.getValue() + " with release " + current + "'s code"));
-            io.djdeploy.remote.CommandResult r = m.transport.run(c, (s, l) -> events.emit(new Event.Output(m.name(), s.name().toLowerCase(java.util.Locale.ROOT), l)));
+            io.djdeploy.remote.CommandResult r = m.transport().run(c, (s, l) -> events.emit(new Event.Output(m.name(), s.name().toLowerCase(java.util.Locale.ROOT), l)));
             if (!r.ok()) {
                 events.emit(new Event.Failure(m.name(), Phase.PREFLIGHT, "migrate back", "migrating back failed", c.script(), r.exitCode(), r.tail()));
                 return new RunResult(RunResult.Result.SCHEMA_BLOCKED, ctx.releaseId(), "migrating " + e.getKey() + " back to " + e.getValue()
@@ -371,8 +371,8 @@ public final class Deployer implements AutoCloseable {
     }
 
     private List<LedgerEntry.MigrationEntry> readManifest(HostRun h, String id) throws TransportException, InterruptedException {
-        io.djdeploy.remote.CommandResult r = h.transport.run(Command.sh("cat " + io.djdeploy.remote.Shell.quote(
-                io.djdeploy.django.MigrationSteps.manifestPath(h.ops.layout(), id)) + " 2>/dev/null"));
+        io.djdeploy.remote.CommandResult r = h.transport().run(Command.sh("cat " + io.djdeploy.remote.Shell.quote(
+                io.djdeploy.django.MigrationSteps.manifestPath(h.ops().layout(), id)) + " 2>/dev/null"));
         if (!r.ok() || r.out().isEmpty()) return null;
         try {
             return io.djdeploy.release.Json.read(r.out(), io.djdeploy.django.ReleaseManifest.class).migrations();
@@ -429,7 +429,7 @@ public final class Deployer implements AutoCloseable {
         if (spec.phase() == Phase.SWITCH) return runSwitch(spec, hosts, ctx);
         Map<HostRun, StepFailure> failures = runPhase(spec, hosts, ctx);
         // a PREFLIGHT that fetched the ref ends with every host agreeing on the commit and the new id
-        if (spec.phase() == Phase.PREFLIGHT && failures.isEmpty() && hosts.stream().anyMatch(h -> h.resolvedSha != null)) {
+        if (spec.phase() == Phase.PREFLIGHT && failures.isEmpty() && hosts.stream().anyMatch(h -> h.resolvedSha() != null)) {
             StepFailure f = agreeOnCommit(ctx, hosts);
             if (f != null) failures.put(hosts.get(0), f);
         }
@@ -452,14 +452,14 @@ public final class Deployer implements AutoCloseable {
      * puts every switched host back, and later batches never switch.
      */
     private Map<HostRun, StepFailure> runSwitch(Pipelines.PhaseSpec spec, List<HostRun> hosts, RunContext ctx) {
-        List<HostRun> web = hosts.stream().filter(h -> h.config.hasRole(HostConfig.WEB)).toList();
-        List<HostRun> others = hosts.stream().filter(h -> !h.config.hasRole(HostConfig.WEB)).toList();
+        List<HostRun> web = hosts.stream().filter(h -> h.config().hasRole(HostConfig.WEB)).toList();
+        List<HostRun> others = hosts.stream().filter(h -> !h.config().hasRole(HostConfig.WEB)).toList();
         List<List<HostRun>> batches = new ArrayList<>();
         int per = env.switching().perBatch(web.size());
         for (int i = 0; i < web.size(); i += per) batches.add(web.subList(i, Math.min(web.size(), i + per)));
         if (!others.isEmpty()) batches.add(others);
         for (int i = 0; i < batches.size(); i++) {
-            if (i > 0 && !env.switching().pause().isZero() && batches.get(i).stream().anyMatch(h -> h.config.hasRole(HostConfig.WEB))) {
+            if (i > 0 && !env.switching().pause().isZero() && batches.get(i).stream().anyMatch(h -> h.config().hasRole(HostConfig.WEB))) {
                 try {
                     Thread.sleep(env.switching().pause().toMillis());
                 } catch (InterruptedException e) {
@@ -471,7 +471,7 @@ public final class Deployer implements AutoCloseable {
             }
             Map<HostRun, StepFailure> failures = runPhase(spec, batches.get(i), ctx);
             if (!failures.isEmpty()) {
-                for (int j = i + 1; j < batches.size(); j++) batches.get(j).forEach(h -> h.detail = "never switched: an earlier batch failed");
+                for (int j = i + 1; j < batches.size(); j++) batches.get(j).forEach(h -> h.detail("never switched: an earlier batch failed"));
                 return failures;
             }
         }
@@ -578,7 +578,7 @@ public final class Deployer implements AutoCloseable {
 
     private void record(HostRun h, Phase p, Step s, String status, long t0, long startMs, StepFailure f) {
         long ms = ms(t0);
-        h.steps.add(new LedgerEntry.StepEntry(p.label(), s.name(), status, ms, startMs));
+        h.record(new LedgerEntry.StepEntry(p.label(), s.name(), status, ms, startMs));
         events.emit(new Event.StepFinished(h.name(), p, s.name(), status, ms, f == null ? null : f.getMessage()));
         if (f != null && !"interrupted".equals(f.getMessage())) {
             events.emit(new Event.Failure(h.name(), p, s.name(), f.getMessage(), f.command(), f.exitCode(), f.tail()));
@@ -596,22 +596,22 @@ public final class Deployer implements AutoCloseable {
         String error = first.getKey().name() + ": " + (ff.step() != null ? ff.step() : phase.label()) + ": " + ff.getMessage();
         for (HostRun h : hosts) {
             StepFailure f = failures.get(h);
-            if (f != null) h.detail = f.getMessage();
+            if (f != null) h.detail(f.getMessage());
         }
 
         if (first.getValue() instanceof CoreSteps.LockHeldFailure) {
             hosts.forEach(h -> unlock(ctx, h));
-            hosts.forEach(h -> h.status = h.locked ? "unlocked" : failures.containsKey(h) ? "locked" : "skipped");
+            hosts.forEach(h -> h.status(h.locked() ? "unlocked" : failures.containsKey(h) ? "locked" : "skipped"));
             return new RunResult(RunResult.Result.LOCKED, null, error);
         }
         if (phase == Phase.CONNECT) {
-            hosts.forEach(h -> h.status = failures.containsKey(h) ? "unreachable" : "not changed");
+            hosts.forEach(h -> h.status(failures.containsKey(h) ? "unreachable" : "not changed"));
             return new RunResult(RunResult.Result.CONNECT_FAILED, null, error);
         }
         // from here on we hold locks: clean up without letting a second Ctrl-C cut it short
         boolean wasInterrupted = Thread.interrupted();
         RunResult result;
-        if (phase.beforeSwitch() || hosts.stream().noneMatch(h -> h.switched)) {
+        if (phase.beforeSwitch() || hosts.stream().noneMatch(h -> h.switched())) {
             undoPrepare(ctx, hosts, interrupted ? "interrupted" : "failed", error);
             result = new RunResult(interrupted ? RunResult.Result.INTERRUPTED : RunResult.Result.FAILED, ctx.releaseId(),
                     error + (ctx.command().equals("deploy") ? " (nothing changed: every host still serves its previous release)" : ""));
@@ -621,16 +621,16 @@ public final class Deployer implements AutoCloseable {
                     : "the migrations this deploy applied are not expand-only (" + migratedForward(ctx, hosts)
                       + "), so the previous release's code cannot run on the schema";
             for (HostRun h : hosts) {
-                if (h.switched) {
-                    h.status = "LEFT ON NEW";
-                    h.detail = why;
+                if (h.switched()) {
+                    h.status("LEFT ON NEW");
+                    h.detail(why);
                     events.emit(new Event.Warning(h.name(), "staying on release " + ctx.releaseId() + ": " + why));
                 } else {
-                    h.status = "not changed";
+                    h.status("not changed");
                 }
             }
             for (HostRun h : hosts) {
-                if (h.locked) ledger(ctx, h, ctx.command(), "failed", error, "not switched back: " + why);
+                if (h.locked()) ledger(ctx, h, ctx.command(), "failed", error, "not switched back: " + why);
                 unlock(ctx, h);
             }
             result = new RunResult(RunResult.Result.ROLLBACK_FAILED, ctx.releaseId(), error + " (NOT switched back: " + why
@@ -639,27 +639,27 @@ public final class Deployer implements AutoCloseable {
         } else {
             boolean allBack = true;
             for (HostRun h : hosts) {
-                if (!h.switched) {
-                    h.status = "not changed";
+                if (!h.switched()) {
+                    h.status("not changed");
                     continue;
                 }
-                if (h.previous == null) {
+                if (h.previous() == null) {
                     allBack = false;
-                    h.status = "failed (no previous release)";
+                    h.status("failed (no previous release)");
                     events.emit(new Event.Warning(h.name(), "no previous release to go back to: release " + ctx.releaseId() + " stays current"));
                     continue;
                 }
                 String back = switchBack(ctx, h);
                 if (back == null) {
-                    h.status = "back on " + h.previous;
+                    h.status("back on " + h.previous());
                 } else {
                     allBack = false;
-                    h.status = "FAILED";
-                    h.detail = back;
+                    h.status("FAILED");
+                    h.detail(back);
                 }
             }
             for (HostRun h : hosts) {
-                if (h.locked) ledger(ctx, h, ctx.command(), allBack ? "rolled_back" : "failed", error, allBack ? null : "switching back failed on some hosts");
+                if (h.locked()) ledger(ctx, h, ctx.command(), allBack ? "rolled_back" : "failed", error, allBack ? null : "switching back failed on some hosts");
                 unlock(ctx, h);
             }
             result = allBack
@@ -674,18 +674,18 @@ public final class Deployer implements AutoCloseable {
     private void undoPrepare(RunContext ctx, List<HostRun> hosts, String outcome, String error) {
         boolean wasInterrupted = Thread.interrupted();
         for (HostRun h : hosts) {
-            if (h.releaseCreated && ctx.releaseId() != null) {
+            if (h.releaseCreated() && ctx.releaseId() != null) {
                 try {
-                    h.transport.run(h.ops.removeReleaseCommand(ctx.releaseId()));
+                    h.transport().run(h.ops().removeReleaseCommand(ctx.releaseId()));
                     events.emit(new Event.Info(h.name(), "removed the unfinished release " + ctx.releaseId()));
                 } catch (TransportException | InterruptedException e) {
                     events.emit(new Event.Warning(h.name(), "could not remove the unfinished release " + ctx.releaseId() + ": " + e.getMessage()));
                 }
             }
-            h.status = "not changed";
+            h.status("not changed");
         }
         for (HostRun h : hosts) {
-            if (h.locked && !"analysis".equals(outcome)) ledger(ctx, h, ctx.command(), outcome, error, null);
+            if (h.locked() && !"analysis".equals(outcome)) ledger(ctx, h, ctx.command(), outcome, error, null);
             unlock(ctx, h);
         }
         if (wasInterrupted) Thread.currentThread().interrupt();
@@ -705,7 +705,7 @@ public final class Deployer implements AutoCloseable {
         RunResult stopped = runThrough(ctx, hosts, Phase.GATE);
         if (stopped != null) return finish(ctx, hosts, stopped);
         io.djdeploy.release.MigrationPlan plan = ctx.migrationPlan();
-        String host = hosts.stream().filter(h -> h.config.hasRole(HostConfig.MIGRATE)).map(HostRun::name).findFirst().orElse(null);
+        String host = hosts.stream().filter(h -> h.config().hasRole(HostConfig.MIGRATE)).map(HostRun::name).findFirst().orElse(null);
         if (plan != null) events.emit(new Event.MigrationPlanReady(host, plan, plan.reviewIds()));
         undoPrepare(ctx, hosts, "analysis", null);
         lastPlan = plan;
@@ -744,7 +744,7 @@ public final class Deployer implements AutoCloseable {
      * manifest), or null when switching back leaves the old code on a schema it understands.
      */
     private String migratedForward(RunContext ctx, List<HostRun> hosts) {
-        boolean migrated = hosts.stream().anyMatch(h -> h.steps.stream()
+        boolean migrated = hosts.stream().anyMatch(h -> h.steps().stream()
                 .anyMatch(s -> MigrationSteps.MIGRATE.equals(s.step()) && "ok".equals(s.status())));
         if (!migrated || ctx.migrationPlan() == null || ctx.manifest() == null) return null;
         Map<String, LedgerEntry.MigrationEntry> byId = new LinkedHashMap<>();
@@ -760,32 +760,32 @@ public final class Deployer implements AutoCloseable {
     /** @return null when the host serves its previous release again, else what went wrong */
     private String switchBack(RunContext ctx, HostRun h) {
         try {
-            events.emit(new Event.Info(h.name(), "switching back to release " + h.previous));
-            h.ops.ensureHelper(h.previous, helper);
+            events.emit(new Event.Info(h.name(), "switching back to release " + h.previous()));
+            h.ops().ensureHelper(h.previous(), helper);
             RunContext back = new RunContext(env, ctx.command(), ctx.ref(), ctx.who(), ctx.started(), helper, false, redactor);
-            back.releaseId(h.previous);
+            back.releaseId(h.previous());
             StepExec x = new StepExec(h, back, events);
             // blue-green: the old color usually still runs the previous release (checked), else it boots
-            io.djdeploy.web.BlueGreen.Serving serving = h.config.hasRole(HostConfig.WEB) && env.web().blueGreen()
-                    ? io.djdeploy.web.BlueGreen.serving(x, h.previous) : null;
+            io.djdeploy.web.BlueGreen.Serving serving = h.config().hasRole(HostConfig.WEB) && env.web().blueGreen()
+                    ? io.djdeploy.web.BlueGreen.serving(x, h.previous()) : null;
             // the same one command as the forward switch (just `current` when that color is still live);
             // a failing reload hook is judged by the health check below
-            h.transport.run(serving != null && serving.live() ? h.ops.switchCommand(h.previous)
+            h.transport().run(serving != null && serving.live() ? h.ops().switchCommand(h.previous())
                     : WebSteps.switchCommand(h, back, serving == null ? null : serving.color()));
-            String now = h.ops.currentRelease();
-            if (!h.previous.equals(now)) return "switching back failed: current is " + now + ", not " + h.previous;
+            String now = h.ops().currentRelease();
+            if (!h.previous().equals(now)) return "switching back failed: current is " + now + ", not " + h.previous();
             if (serving != null) io.djdeploy.web.BlueGreen.stopAllBut(x, serving.color());
             // workers that already restarted on the new release must run the old code again
             for (Step s : Pipelines.WORKERS.steps()) {
-                if (s.appliesTo(h, back)) for (Command c : s.plan(h, back)) h.transport.run(c);
+                if (s.appliesTo(h, back)) for (Command c : s.plan(h, back)) h.transport().run(c);
             }
-            if (h.config.hasRole(HostConfig.WEB) && env.health() != null) {
-                HealthCheck.Result r = HealthCheck.parse(h.transport.run(
-                        HealthCheck.command(h.name(), h.ops.layout(), h.previous, env.health(), h.previous, env.health().retries())));
-                if (!r.ok()) return "previous release " + h.previous + " is not healthy either: " + r.describe(env.health(), h.previous);
-                events.emit(new Event.Info(h.name(), "back on release " + h.previous + ": " + r.describe(env.health(), h.previous)));
+            if (h.config().hasRole(HostConfig.WEB) && env.health() != null) {
+                HealthCheck.Result r = HealthCheck.parse(h.transport().run(
+                        HealthCheck.command(h.name(), h.ops().layout(), h.previous(), env.health(), h.previous(), env.health().retries())));
+                if (!r.ok()) return "previous release " + h.previous() + " is not healthy either: " + r.describe(env.health(), h.previous());
+                events.emit(new Event.Info(h.name(), "back on release " + h.previous() + ": " + r.describe(env.health(), h.previous())));
             }
-            h.switched = false;
+            h.markSwitchedBack();
             return null;
         } catch (Exception e) {
             return "switching back failed: " + e.getMessage();
@@ -796,14 +796,14 @@ public final class Deployer implements AutoCloseable {
 
     private void ledger(RunContext ctx, HostRun h, String event, String outcome, String error, String note) {
         Instant now = clock.instant();
-        LedgerEntry e = new LedgerEntry(event, outcome, ctx.releaseId(), h.previous, ctx.ref(), ctx.sha(),
+        LedgerEntry e = new LedgerEntry(event, outcome, ctx.releaseId(), h.previous(), ctx.ref(), ctx.sha(),
                 ctx.who().user(), ctx.who().origin(), h.name(), CoreSteps.iso(ctx.started()), CoreSteps.iso(now),
-                Duration.between(ctx.started(), now).toMillis(), redactor.apply(error), List.copyOf(h.steps), redactor.apply(note),
+                Duration.between(ctx.started(), now).toMillis(), redactor.apply(error), h.steps(), redactor.apply(note),
                 ctx.migrationPlan() == null ? null : io.djdeploy.django.ReleaseManifest.entries(ctx.migrationPlan()),
                 ctx.approvedMigrations().isEmpty() ? null : List.copyOf(new java.util.TreeSet<>(ctx.approvedMigrations())),
                 ctx.manifest());
         try {
-            h.ops.appendLedger(e);
+            h.ops().appendLedger(e);
         } catch (Exception ex) {
             events.emit(new Event.Warning(h.name(), "could not write the ledger: " + ex.getMessage()));
         }
@@ -812,17 +812,17 @@ public final class Deployer implements AutoCloseable {
     /** The "started" ledger line: what this run is about to do, in case it is killed before it can say how it ended. */
     private void started(RunContext ctx, List<HostRun> hosts) {
         for (HostRun h : hosts) {
-            if (h.locked) ledger(ctx, h, ctx.command(), LedgerEntry.STARTED, null, "run " + ctx.runId() + " by pid " + who.pid());
+            if (h.locked()) ledger(ctx, h, ctx.command(), LedgerEntry.STARTED, null, "run " + ctx.runId() + " by pid " + who.pid());
         }
     }
 
     private void unlock(RunContext ctx, HostRun h) {
-        if (!h.locked) return;
+        if (!h.locked()) return;
         try {
-            h.ops.release(ctx.runId());
-            h.locked = false;
+            h.ops().release(ctx.runId());
+            h.markUnlocked();
         } catch (Exception e) {
-            events.emit(new Event.Warning(h.name(), "could not release the lock " + h.ops.layout().lock() + ": " + e.getMessage()
+            events.emit(new Event.Warning(h.name(), "could not release the lock " + h.ops().layout().lock() + ": " + e.getMessage()
                     + " (remove it with: djdeploy unlock " + env.name() + " --force)"));
         }
     }
@@ -831,18 +831,18 @@ public final class Deployer implements AutoCloseable {
         long total = Duration.between(ctx.started(), clock.instant()).toMillis();
         List<Event.HostSummary> rows = new ArrayList<>();
         for (HostRun h : hosts) {
-            long hostMs = h.steps.stream().mapToLong(LedgerEntry.StepEntry::durationMs).sum();
+            long hostMs = h.steps().stream().mapToLong(LedgerEntry.StepEntry::durationMs).sum();
             String after = null;
             if (result.ok()) after = ctx.releaseId();
-            else if (h.switched) after = ctx.releaseId();
-            else after = h.previous;
-            rows.add(new Event.HostSummary(h.name(), String.join(",", h.config.roles()), h.previous, after, h.status, hostMs, h.detail,
-                    h.transport == null ? 0 : h.transport.connectionsOpened()));
+            else if (h.switched()) after = ctx.releaseId();
+            else after = h.previous();
+            rows.add(new Event.HostSummary(h.name(), String.join(",", h.config().roles()), h.previous(), after, h.status(), hostMs, h.detail(),
+                    h.transport() == null ? 0 : h.transport().connectionsOpened()));
         }
         events.emit(new Event.RunFinished(ctx.command(), result.result().name().toLowerCase(java.util.Locale.ROOT), total,
                 result.release(), rows, redactor.apply(result.message())));
         // every host's connection closes at once: a graceful SSH close is a round trip each
-        hosts.parallelStream().filter(h -> h.transport != null).forEach(h -> h.transport.close());
+        hosts.parallelStream().filter(h -> h.transport() != null).forEach(h -> h.transport().close());
         finished.countDown();
         return result;
     }

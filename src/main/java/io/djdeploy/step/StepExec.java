@@ -38,13 +38,13 @@ public final class StepExec {
 
     /** Runs and streams output; the caller inspects the result. */
     public CommandResult run(Command c) throws TransportException, InterruptedException {
-        return host.transport.run(c, (stream, line) ->
+        return host.transport().run(c, (stream, line) ->
                 events.emit(new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line)));
     }
 
     /** Runs quietly (no output events): for queries whose output the step parses. */
     public CommandResult query(Command c) throws TransportException, InterruptedException {
-        return host.transport.run(c);
+        return host.transport().run(c);
     }
 
     /** Runs and fails the step on a non-zero exit, with the command and its last lines. */
@@ -55,6 +55,6 @@ public final class StepExec {
     }
 
     public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
-        host.transport.upload(content, path, mode);
+        host.transport().upload(content, path, mode);
     }
 }
