@@ -74,63 +74,18 @@ public final class ConfigLoader {
     }
 
     public DeployConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "", "config file not found (use -c FILE to point at another)")));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, "", "cannot read config file: " + e.getMessage())));
-        }
-        return parse(file, text);
+        return parse(file, ConfigSource.read(file));
     }
 
     public DeployConfig parse(Path file, String text) throws ConfigException {
         Ctx ctx = new Ctx(file.toString());
-        Node root = compose(ctx, text);
+        Node root = ConfigSource.compose(ctx.file, text, ctx.errors);
         if (root == null) throw new ConfigException(ctx.errors);
         DeployConfig config = bind(ctx, file, root);
         // checks run section by section, environment by environment; report in file order
         ctx.errors.sort(Comparator.comparingInt(ConfigError::line));
         if (!ctx.errors.isEmpty()) throw new ConfigException(ctx.errors);
         return config;
-    }
-
-    private Node compose(Ctx ctx, String text) {
-        LoadSettings settings = LoadSettings.builder().setLabel(ctx.file).setUseMarks(true).build();
-        try {
-            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
-            Optional<Node> node = composer.getSingleNode();
-            if (node.isEmpty()) {
-                ctx.errors.add(new ConfigError(ctx.file, 0, "", "the file is empty"));
-                return null;
-            }
-            return node.get();
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-            ctx.errors.add(new ConfigError(ctx.file, line, "", "invalid YAML: " + yamlProblem(e, line)));
-            return null;
-        } catch (YamlEngineException e) {
-            ctx.errors.add(new ConfigError(ctx.file, 0, "", "invalid YAML: " + firstLine(e.getMessage())));
-            return null;
-        }
-    }
-
-    /** snakeyaml's problem, plus where the unfinished construct began when that is another line (an unclosed [ is often far above). */
-    private static String yamlProblem(MarkedYamlEngineException e, int line) {
-        String problem = firstLine(e.getProblem());
-        if (problem.contains("\\t(TAB)")) return "a tab character indents this line; YAML is indented with spaces only";
-        int started = e.getContextMark().map(m -> m.getLine() + 1).orElse(0);
-        if (e.getContext() != null && started > 0 && started != line) {
-            problem += " (" + e.getContext() + " that starts at line " + started + ")";
-        }
-        return problem;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "syntax error";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private DeployConfig bind(Ctx ctx, Path file, Node rootNode) {
@@ -179,7 +134,7 @@ public final class ConfigLoader {
                                           Map<String, Located> own, Map<String, Located> top, MappingNode envNode) {
         String path = "environments." + name;
         Layers l = new Layers(List.of(own, top));
-        String deployTo = ctx.requiredString(own, "deploy_to", path, ConfigLoader::checkAbsolutePath);
+        String deployTo = ctx.requiredString(own, "deploy_to", path, ConfigLoader::checkDeployTo);
         if (deployTo == null && !own.containsKey("deploy_to")) ctx.error(envNode, path + ".deploy_to", "is required: the directory that holds current, releases and shared");
         if (deployTo != null && deployTo.length() > 1 && deployTo.endsWith("/")) deployTo = deployTo.substring(0, deployTo.length() - 1);
         List<HostConfig> hosts = hosts(ctx, own.get("hosts"), path, envNode);
@@ -455,6 +410,7 @@ public final class ConfigLoader {
         }
         List<HostConfig> hosts = new ArrayList<>();
         Map<String, Integer> seen = new LinkedHashMap<>();
+        Map<String, String> written = new LinkedHashMap<>();
         boolean single = seq.getValue().size() == 1;
         int migrate = 0;
         int beat = 0;
@@ -487,9 +443,12 @@ public final class ConfigLoader {
             if (roles.contains(HostConfig.MIGRATE)) migrate++;
             if (roles.contains(HostConfig.BEAT)) beat++;
             if (host != null) {
-                String id = host + ":" + (port == null ? 22 : port);
+                // DNS names ignore case: Web1 and web1 are one machine, and two runs on it would race for one lock
+                String id = host.toLowerCase(Locale.ROOT) + ":" + (port == null ? 22 : port);
                 Integer prev = seen.putIfAbsent(id, i);
-                if (prev != null) ctx.error(n, hp + ".host", "duplicate host " + host + " (also " + path + "[" + prev + "])");
+                String prevHost = written.putIfAbsent(id, host);
+                if (prev != null) ctx.error(n, hp + ".host", "duplicate host " + host + " (also " + path + "[" + prev + "]"
+                        + (host.equals(prevHost) ? "" : ", written " + prevHost + "; host names ignore case") + ")");
             }
             hosts.add(new HostConfig(host, transport, user, port, List.copyOf(roles)));
         }
@@ -506,6 +465,28 @@ public final class ConfigLoader {
     static String checkAbsolutePath(String v) {
         if (!v.startsWith("/")) return "must be an absolute path";
         return checkPathChars(v);
+    }
+
+    /**
+     * Directories a deploy must never own: cleanup, the repo mirror and the lock live right under
+     * deploy_to, so deploy_to: /usr would put djdeploy's rm -rf and mv -T among the system's files.
+     */
+    static final Set<String> SYSTEM_DIRS = Set.of("/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64",
+            "/libx32", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var",
+            "/usr/bin", "/usr/include", "/usr/lib", "/usr/lib64", "/usr/libexec", "/usr/local", "/usr/sbin", "/usr/share", "/usr/src",
+            "/usr/local/bin", "/usr/local/lib", "/usr/local/sbin", "/usr/local/share",
+            "/var/backups", "/var/cache", "/var/lib", "/var/local", "/var/lock", "/var/log", "/var/mail", "/var/opt", "/var/run",
+            "/var/spool", "/var/tmp", "/var/www");
+
+    static String checkDeployTo(String v) {
+        String problem = checkAbsolutePath(v);
+        if (problem != null) return problem;
+        String normal = java.nio.file.Path.of(v).normalize().toString();
+        if (SYSTEM_DIRS.contains(normal)) {
+            return "'" + v + "' is " + (normal.equals("/") ? "the root directory" : "the system directory " + normal)
+                    + ": deploy into a directory of its own, e.g. /srv/<app>";
+        }
+        return null;
     }
 
     static String checkRelativePath(String v) {
@@ -583,6 +564,8 @@ public final class ConfigLoader {
         }
     }
 
+    private record Read(Node node, String path) {}
+
     /** The same section at several levels (environment first, then top level). */
     private static final class Layers {
         final List<Map<String, Located>> levels;
@@ -617,7 +600,8 @@ public final class ConfigLoader {
         final List<ConfigError> errors = new ArrayList<>();
         /** Top-level sections are read once per environment: report their problems once. */
         private final Set<String> reported = new LinkedHashSet<>();
-        private final Map<Node, Map<String, Located>> entryCache = new LinkedHashMap<>();
+        /** By node AND path: an anchor reused as another section must be checked against that section's keys too. */
+        private final Map<Read, Map<String, Located>> entryCache = new LinkedHashMap<>();
 
         Ctx(String file) {
             this.file = file;
@@ -642,10 +626,11 @@ public final class ConfigLoader {
         }
 
         Map<String, Located> entriesOnce(MappingNode m, String path, Set<String> allowed) {
-            Map<String, Located> cached = entryCache.get(m);
+            Read key = new Read(m, path);
+            Map<String, Located> cached = entryCache.get(key);
             if (cached != null) return cached;
             Map<String, Located> e = entries(m, path, allowed);
-            entryCache.put(m, e);
+            entryCache.put(key, e);
             return e;
         }
 

@@ -15,12 +15,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BadInputTest {
     private static final String CORPUS = "bad-input";
+    /** {repeat:N:TEXT}: TEXT N times, for inputs too big to keep in the repository (a 1 MiB file, 20,000 nested lists). */
+    private static final Pattern REPEAT = Pattern.compile("\\{repeat:(\\d+):([^}\\n]+)}");
 
     @TempDir
     static Path work;
@@ -76,7 +81,9 @@ class BadInputTest {
             for (Path f : files.toList()) {
                 String file = f.getFileName().toString();
                 if (file.equals("args") || file.equals("expected")) continue;
-                Files.writeString(dir.resolve(file), fill(Files.readString(f), dir, config));
+                // ISO-8859-1 maps every byte to one char and back: a case that is not UTF-8 is copied byte for byte
+                Files.writeString(dir.resolve(file), fill(Files.readString(f, StandardCharsets.ISO_8859_1), dir, config),
+                        StandardCharsets.ISO_8859_1);
             }
         }
         String[] args = Files.readAllLines(source.resolve("args")).stream()
@@ -101,7 +108,13 @@ class BadInputTest {
     }
 
     private static String fill(String text, Path dir, Path config) {
-        return text.replace("{config}", config.toString())
+        Matcher repeat = REPEAT.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (repeat.find()) {
+            repeat.appendReplacement(sb, Matcher.quoteReplacement(repeat.group(2).repeat(Integer.parseInt(repeat.group(1)))));
+        }
+        repeat.appendTail(sb);
+        return sb.toString().replace("{config}", config.toString())
                 .replace("{dir}", dir.toString())
                 .replace("{port}", String.valueOf(listener.getLocalPort()));
     }
