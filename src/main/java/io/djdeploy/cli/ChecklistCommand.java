@@ -5,6 +5,7 @@ import io.djdeploy.config.HostConfig;
 import io.djdeploy.pipeline.Deployer;
 import io.djdeploy.step.Phase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -18,8 +19,8 @@ import java.util.Map;
  */
 @Command(name = "checklist", description = "Print the manual release checklist for this config as Markdown (connects to nothing).")
 class ChecklistCommand extends EnvCommand {
-    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the environment's ref).")
-    String ref;
+    @Mixin
+    RefMixin ref;
 
     static final Map<Phase, String> WHY = Map.of(
             Phase.CONNECT, "Log in to every host. Stop if one is unreachable: nothing has changed yet.",
@@ -34,9 +35,9 @@ class ChecklistCommand extends EnvCommand {
 
     @Override
     public Integer call() {
-        String r = checkRef(ref, "--ref");
+        ref.check();
         EnvironmentConfig env = env();
-        String theRef = r != null ? r : env.ref();
+        String theRef = ref.or(env);
         List<Deployer.PlannedStep> plan;
         try (Deployer d = deployer(env, io.djdeploy.step.EventSink.NONE, 1)) {
             plan = d.plan(theRef);

@@ -1,5 +1,6 @@
 package io.djdeploy.cli;
 
+import io.djdeploy.remote.CommandResult;
 import io.djdeploy.scaffold.LocalSite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -173,14 +174,9 @@ class DemoCommand implements Callable<Integer> {
         if (!p.waitFor(10, TimeUnit.MINUTES)) p.destroyForcibly();
         int code = p.exitValue();
         if (code != 0 && mustSucceed) {
-            throw new CliException(ExitCode.FAILURE, "demo: " + String.join(" ", argv) + " failed (exit " + code + "): " + lastLine(text));
+            throw new CliException(ExitCode.FAILURE, "demo: " + String.join(" ", argv) + " failed (exit " + code + "): " + CommandResult.lastLine(text));
         }
         return code;
-    }
-
-    private static String lastLine(String text) {
-        String[] lines = text.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1];
     }
 
     private void step(String s) {

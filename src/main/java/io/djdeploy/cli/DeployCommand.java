@@ -2,12 +2,13 @@ package io.djdeploy.cli;
 
 import io.djdeploy.config.EnvironmentConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deploy", description = "Deploy a ref to an environment: lock, prepare, migrate, switch, verify.")
 class DeployCommand extends EnvCommand {
-    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the environment's ref).")
-    String ref;
+    @Mixin
+    RefMixin ref;
 
     @Option(names = "--approve-migrations", arity = "0..1", split = ",", paramLabel = "APP.MIGRATION", fallbackValue = "*",
             description = "Let review-class migrations run: all of them, or the ones named (e.g. notes.0003_remove_note_body).")
@@ -18,7 +19,7 @@ class DeployCommand extends EnvCommand {
 
     @Override
     public Integer call() {
-        String r = checkRef(ref, "--ref");
+        ref.check();
         if (parallel < 1) throw new CliException(ExitCode.USAGE, "--parallel: must be at least 1, got " + parallel);
         // the whole command line is checked before the config is read
         java.util.Set<String> approved = approve == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(approve);
@@ -28,6 +29,6 @@ class DeployCommand extends EnvCommand {
             }
         }
         EnvironmentConfig env = env();
-        return runWithHook(deployer(env, sink(), parallel), d -> d.deploy(r != null ? r : env.ref(), approved));
+        return runWithHook(deployer(env, sink(), parallel), d -> d.deploy(ref.or(env), approved));
     }
 }

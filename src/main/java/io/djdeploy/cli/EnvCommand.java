@@ -1,7 +1,6 @@
 package io.djdeploy.cli;
 
 import io.djdeploy.step.Redactor;
-import io.djdeploy.config.ConfigLoader;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.django.Helper;
 import io.djdeploy.pipeline.Deployer;
@@ -69,14 +68,6 @@ abstract class EnvCommand implements Callable<Integer> {
                 && System.getenv("DJDEPLOY_PLAIN") == null && System.getenv("CI") == null;
     }
 
-    static String checkRef(String ref, String option) {
-        if (ref == null) return null;
-        if (!ConfigLoader.REF.matcher(ref).matches() || ref.contains("..")) {
-            throw new CliException(ExitCode.USAGE, option + ": '" + ref + "' is not a valid git ref " + ConfigLoader.REF_RULE);
-        }
-        return ref;
-    }
-
     private io.djdeploy.pipeline.Notifier notifier;
 
     Deployer deployer(EnvironmentConfig env, EventSink sink, int parallel) {
@@ -119,19 +110,7 @@ abstract class EnvCommand implements Callable<Integer> {
     }
 
     int exitCode(RunResult r) {
-        ExitCode code = switch (r.result()) {
-            case SUCCESS, NOTHING_TO_DO -> ExitCode.OK;
-            case CONNECT_FAILED -> ExitCode.CONNECT;
-            case LOCKED -> ExitCode.LOCKED;
-            case FAILED -> ExitCode.DEPLOY_FAILED;
-            case ROLLED_BACK -> ExitCode.ROLLED_BACK;
-            case ROLLBACK_FAILED -> ExitCode.ROLLBACK_FAILED;
-            case INTERRUPTED -> ExitCode.INTERRUPTED;
-            case NO_TARGET -> ExitCode.NO_TARGET;
-            case GATED -> ExitCode.MIGRATIONS_REVIEW;
-            case SCHEMA_BLOCKED -> ExitCode.SCHEMA_MISMATCH;
-            case CHECKS_FAILED -> ExitCode.CHECKS_FAILED;
-        };
+        ExitCode code = ExitCode.of(r);
         if (code != ExitCode.OK) throw new CliException(code, r.message());
         if (!output.json()) out().println(r.message());
         return 0;

@@ -4,6 +4,7 @@ import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.scaffold.ExportScript;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -28,18 +29,18 @@ class ExportScriptCommand extends EnvCommand {
             description = "The host the script is for (default: the first host with role migrate, else the first host).")
     String host;
 
-    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the environment's ref).")
-    String ref;
+    @Mixin
+    RefMixin ref;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the script to FILE (mode 0755) instead of standard output.")
     Path output;
 
     @Override
     public Integer call() {
-        String r = checkRef(ref, "--ref");
+        ref.check();
         EnvironmentConfig env = env();
         HostConfig target = pick(env, host);
-        String theRef = r != null ? r : env.ref();
+        String theRef = ref.or(env);
         String script;
         try {
             script = ExportScript.render(env, target, theRef, new ExportScript.Origin(version(), commandLine(env, target, theRef),

@@ -41,8 +41,8 @@ class MigrationsCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ENV", description = "Environment (not with --local).")
     String environment;
 
-    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit to analyse (default: the environment's ref).")
-    String ref;
+    @Mixin
+    RefMixin ref;
 
     @Option(names = "--local", paramLabel = "PATH", description = "A Django project checkout on this machine (the directory with manage.py).")
     Path local;
@@ -123,22 +123,19 @@ class MigrationsCommand implements Callable<Integer> {
     }
 
     private MigrationPlan analyzeRemote() {
-        String r = EnvCommand.checkRef(ref, "--ref");
+        ref.check();
         EnvironmentConfig env = filter.apply(config.environment(environment));
         Redactor redactor = new Redactor();
         EventSink sink = output.json() ? EventSink.NONE
                 : new TextRenderer(spec.commandLine().getOut(), output.verbose, redactor, Style.detect());
         try (Deployer d = new Deployer(env, filter.transports(env), sink, redactor,
                 io.djdeploy.step.Identity.current(System.getenv()), java.time.Clock.systemUTC(), Helper.bytes(), 8)) {
-            RunResult result = d.analyze(r != null ? r : env.ref());
+            RunResult result = d.analyze(ref.or(env));
             if (d.lastPlan() != null) return d.lastPlan();
-            ExitCode code = switch (result.result()) {
-                case CONNECT_FAILED -> ExitCode.CONNECT;
-                case LOCKED -> ExitCode.LOCKED;
-                case INTERRUPTED -> ExitCode.INTERRUPTED;
-                default -> ExitCode.ANALYSIS_FAILED;
-            };
-            throw new CliException(code, result.message());
+            // no plan: the run stopped before the analysis (its own exit code) or the analysis failed
+            ExitCode code = ExitCode.of(result);
+            boolean beforeAnalysis = code == ExitCode.CONNECT || code == ExitCode.LOCKED || code == ExitCode.INTERRUPTED;
+            throw new CliException(beforeAnalysis ? code : ExitCode.ANALYSIS_FAILED, result.message());
         }
     }
 }

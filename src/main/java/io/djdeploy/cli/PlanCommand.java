@@ -4,6 +4,7 @@ import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.pipeline.Deployer;
 import io.djdeploy.step.Phase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -11,22 +12,22 @@ import java.util.List;
 
 @Command(name = "plan", description = "Print every phase and the exact commands per host. Connects to nothing, changes nothing.")
 class PlanCommand extends EnvCommand {
-    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or commit (default: the environment's ref).")
-    String ref;
+    @Mixin
+    RefMixin ref;
 
     @Override
     public Integer call() {
-        String r = checkRef(ref, "--ref");
+        ref.check();
         EnvironmentConfig env = env();
         try (Deployer d = deployer(env, sink(), 1)) {
-            List<Deployer.PlannedStep> plan = d.plan(r != null ? r : env.ref());
+            List<Deployer.PlannedStep> plan = d.plan(ref.or(env));
             if (output.json()) {
                 JsonRenderer json = new JsonRenderer(out(), redactor);
                 for (Deployer.PlannedStep s : plan) json.value("planned_step", s);
                 return 0;
             }
             PrintWriter out = out();
-            out.println("Plan for " + env.name() + " (" + (r != null ? r : env.ref()) + "); <placeholders> are filled in at run time.");
+            out.println("Plan for " + env.name() + " (" + ref.or(env) + "); <placeholders> are filled in at run time.");
             Phase phase = null;
             for (Deployer.PlannedStep s : plan) {
                 if (s.phase() != phase) {

@@ -60,10 +60,9 @@ public final class MigrationSteps {
     public static MigrationFacts parse(CommandResult r) {
         MigrationFacts f;
         try {
-            f = Json.read(lastJsonLine(r.stdout()), MigrationFacts.class);
+            f = Json.read(r.lastJsonLine(), MigrationFacts.class);
         } catch (IllegalArgumentException e) {
-            String last = r.tail().isEmpty() ? "no output" : r.tail().get(r.tail().size() - 1);
-            throw new IllegalArgumentException("the migration analysis printed no result (exit " + r.exitCode() + "): " + last);
+            throw new IllegalArgumentException("the migration analysis printed no result (exit " + r.exitCode() + "): " + r.lastLine().orElse("no output"));
         }
         if (f.error() != null) throw new IllegalArgumentException("the migration analysis failed: " + f.error());
         if (f.conflicts() != null && !f.conflicts().isEmpty()) {
@@ -75,12 +74,6 @@ public final class MigrationSteps {
             throw new IllegalArgumentException("cannot read the applied migrations from the database: " + f.dbError());
         }
         return f;
-    }
-
-    static String lastJsonLine(String out) {
-        String[] lines = out.strip().split("\n");
-        for (int i = lines.length - 1; i >= 0; i--) if (lines[i].startsWith("{")) return lines[i];
-        return "";
     }
 
     /** GATE: the pending plan (with SQL) and the release's manifest, from one host. */

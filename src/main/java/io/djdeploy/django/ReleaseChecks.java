@@ -85,7 +85,7 @@ public final class ReleaseChecks {
                 CommandResult r = x.query(c);
                 Facts f;
                 try {
-                    f = Json.read(MigrationSteps.lastJsonLine(r.stdout()), Facts.class);
+                    f = Json.read(r.lastJsonLine(), Facts.class);
                 } catch (IllegalArgumentException e) {
                     throw new StepFailure("the settings could not be inspected (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
                 }

@@ -92,8 +92,7 @@ public final class HostChecks {
         if (h.config().hasRole(HostConfig.WEB)) {
             for (Command c : WebSteps.nginxTestCommand(ctx.env())) {
                 CommandResult n = x.query(c);
-                String last = n.tail().isEmpty() ? "" : n.tail().get(n.tail().size() - 1);
-                x.report("nginx.config", n.ok(), n.ok() ? "`" + c.script() + "` passed" : "`" + c.script() + "` failed: " + last,
+                x.report("nginx.config", n.ok(), n.ok() ? "`" + c.script() + "` passed" : "`" + c.script() + "` failed: " + n.lastLine().orElse(""),
                         "fix the nginx configuration; a reload with a broken config keeps the old one and hides the error");
             }
         }

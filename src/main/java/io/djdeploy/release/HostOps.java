@@ -200,6 +200,6 @@ public final class HostOps {
     }
 
     static String lastLine(CommandResult r) {
-        return r.tail().isEmpty() ? "(no output)" : r.tail().get(r.tail().size() - 1);
+        return r.lastLine().orElse("(no output)");
     }
 }

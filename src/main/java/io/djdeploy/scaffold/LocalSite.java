@@ -1,5 +1,7 @@
 package io.djdeploy.scaffold;
 
+import io.djdeploy.remote.CommandResult;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -160,8 +162,7 @@ public final class LocalSite {
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(5, TimeUnit.MINUTES)) p.destroyForcibly();
         if (p.exitValue() != 0) {
-            String[] lines = out.strip().split("\n");
-            throw new IOException(String.join(" ", argv) + " failed (exit " + p.exitValue() + "): " + lines[lines.length - 1]);
+            throw new IOException(String.join(" ", argv) + " failed (exit " + p.exitValue() + "): " + CommandResult.lastLine(out));
         }
     }
 

@@ -96,14 +96,10 @@ public final class HealthCheck {
     }
 
     public static Result parse(CommandResult r) {
-        String out = r.out();
-        int nl = out.lastIndexOf('\n');
-        String last = nl >= 0 ? out.substring(nl + 1) : out;
         try {
-            return Json.read(last, Result.class);
+            return Json.read(r.lastStdoutLine(), Result.class);
         } catch (IllegalArgumentException e) {
-            String tail = r.tail().isEmpty() ? "no output" : r.tail().get(r.tail().size() - 1);
-            return new Result(false, null, null, null, "health helper failed: " + tail, null, null);
+            return new Result(false, null, null, null, "health helper failed: " + r.lastLine().orElse("no output"), null, null);
         }
     }
 }

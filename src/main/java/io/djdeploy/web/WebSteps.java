@@ -144,7 +144,7 @@ public final class WebSteps {
             Command c = Command.sh(v.status());
             CommandResult r = x.query(c);
             if (!r.ok()) throw new StepFailure("the web service's status command failed (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
-            x.info("web service: " + (r.tail().isEmpty() ? "ok" : r.tail().get(r.tail().size() - 1)));
+            x.info("web service: " + r.lastLine().orElse("ok"));
         }
     }
 
