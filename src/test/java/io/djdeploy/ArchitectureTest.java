@@ -47,6 +47,7 @@ class ArchitectureTest {
                 .layer("release").definedBy("io.djdeploy.release..")
                 .layer("remote").definedBy("io.djdeploy.remote..")
                 .layer("config").definedBy("io.djdeploy.config..")
+                .layer("template").definedBy("io.djdeploy.template..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("scaffold").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli", "scaffold")
@@ -55,6 +56,7 @@ class ArchitectureTest {
                 .whereLayer("step").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web")
                 .whereLayer("release").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "step")
                 .whereLayer("remote").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "step", "release")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "step", "release", "remote")
                 .check(classes);
     }
 }

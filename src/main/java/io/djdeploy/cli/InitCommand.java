@@ -13,6 +13,7 @@ import io.djdeploy.step.Identity;
 import io.djdeploy.step.Redactor;
 import io.djdeploy.scaffold.InitFiles;
 import io.djdeploy.scaffold.InitProject;
+import io.djdeploy.template.TextTemplates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -135,7 +136,7 @@ class InitCommand implements Callable<Integer> {
         String ref = project.branch() != null && ConfigLoader.REF.matcher(project.branch()).matches() ? project.branch() : "main";
         InitFiles.Choices choices = new InitFiles.Choices(theApp, hosts, user, domain, theDeployTo, mgr, strat, repo, ref);
 
-        Map<String, String> files = new LinkedHashMap<>(InitFiles.generate(project, choices));
+        Map<String, String> files = new LinkedHashMap<>(InitFiles.generate(TextTemplates.of(root), project, choices));
         files.put(InitFiles.CHECKLIST, checklist(root, files.get("deploy.yml")));
 
         List<String> existing = files.keySet().stream().filter(f -> Files.exists(root.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();

@@ -41,8 +41,10 @@ public class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            ExitCode code = ex instanceof CliException ce ? ce.exitCode() : ExitCode.FAILURE;
-            String message = ex instanceof CliException ? ex.getMessage()
+            // a template of the project's deploy/templates/ that does not render is the user's config
+            ExitCode code = ex instanceof CliException ce ? ce.exitCode()
+                    : ex instanceof io.djdeploy.template.TemplateException ? ExitCode.CONFIG : ExitCode.FAILURE;
+            String message = ex instanceof CliException || ex instanceof io.djdeploy.template.TemplateException ? ex.getMessage()
                     : "unexpected error: " + ex + (stacktrace ? "" : " (run again with --stacktrace for details)");
             if (json) {
                 out.println(io.djdeploy.release.Json.line(java.util.Map.of("event", "error", "exit_code", code.code, "message", message)));

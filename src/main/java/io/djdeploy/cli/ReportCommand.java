@@ -65,7 +65,7 @@ class ReportCommand extends EnvCommand {
                   + "; djdeploy releases " + environment + " lists them)")));
         unreadable.forEach((h, why) -> spec.commandLine().getErr().println("djdeploy: warning: " + h + ": ledger not read: " + why));
 
-        String html = redactor.apply(ReportHtml.render(env.app(), env.name(), run, unreadable));
+        String html = redactor.apply(ReportHtml.render(io.djdeploy.template.TextTemplates.forConfig(config.config), env.app(), env.name(), run, unreadable));
         if (file == null) {
             out().print(html);
             out().flush();

@@ -5,6 +5,7 @@ import io.djdeploy.release.LedgerEntry.MigrationEntry;
 import io.djdeploy.release.LedgerEntry.StepEntry;
 import io.djdeploy.step.Phase;
 import io.djdeploy.web.WebSteps;
+import io.djdeploy.template.TextTemplates;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,13 +121,19 @@ public final class ReportHtml {
      * @param unreadable hosts whose ledger could not be read, with why (shown as a warning)
      */
     public static String render(String app, String environment, Run run, Map<String, String> unreadable) {
+        return render(TextTemplates.builtIn(), app, environment, run, unreadable);
+    }
+
+    /** The page, with the style sheet from template report/report.css (a project's deploy/templates/ wins). */
+    public static String render(TextTemplates templates, String app, String environment, Run run, Map<String, String> unreadable) {
+        String css = templates.render("report/report.css", Map.of());
         LedgerEntry first = run.first();
         StringBuilder b = new StringBuilder(16_384);
         String title = "djdeploy report: " + app + " " + environment + " " + run.event() + " " + orDash(run.release());
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<meta name=\"generator\" content=\"djdeploy report\">\n")
-                .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(css).append("</style>\n</head>\n<body>\n");
 
         Set<String> outcomes = new LinkedHashSet<>();
         run.hosts().values().forEach(e -> outcomes.add(orDash(e.outcome())));
@@ -406,61 +413,4 @@ public final class ReportHtml {
         }
         return out.toString();
     }
-
-    private static final String CSS = """
-            :root { --fg: #1f2933; --muted: #6b7280; --line: #e5e7eb; --bg: #ffffff; }
-            * { box-sizing: border-box; }
-            body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--fg);
-                   background: var(--bg); margin: 0 auto; padding: 24px 32px; max-width: 1400px; }
-            h1 { font-size: 22px; margin: 0 0 6px; } h2 { font-size: 17px; margin: 28px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-            .sep { color: var(--muted); font-weight: normal; }
-            .mono, code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-            .muted { color: var(--muted); }
-            .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
-            .badge.good { background: #dcfce7; color: #166534; } .badge.bad { background: #fee2e2; color: #991b1b; }
-            .badge.warn { background: #fef3c7; color: #92400e; } .badge.neutral { background: #e5e7eb; color: #374151; }
-            dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 0; }
-            dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-            table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-            th { font-size: 12px; color: var(--muted); font-weight: 600; } td ul { margin: 0; padding-left: 18px; }
-            tr.failed-row td { background: #fef2f2; }
-            .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 12px; margin-bottom: 8px; }
-            .legend span { display: inline-flex; align-items: center; gap: 5px; }
-            .sw { display: inline-block; width: 12px; height: 12px; border-radius: 2px; }
-            .gantt { border: 1px solid var(--line); border-radius: 4px; padding: 6px 8px; }
-            .gantt .row { display: flex; align-items: stretch; min-height: 46px; border-bottom: 1px dashed var(--line); }
-            .gantt .row:last-child { border-bottom: 0; }
-            .gantt .row.axis { min-height: 20px; }
-            .gantt .host { width: 170px; flex: none; padding: 4px 8px 0 0; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-            .gantt .lane { position: relative; flex: 1; margin-right: 40px;
-                   background: repeating-linear-gradient(to right, #f1f5f9 0 1px, transparent 1px 10%); }
-            .gantt .axis .lane { background: none; font-size: 11px; color: var(--muted); }
-            .tick { position: absolute; top: 2px; transform: translateX(-50%); white-space: nowrap; }
-            .tick:first-child { transform: none; }
-            .phase, .step { position: absolute; min-width: 2px; overflow: hidden; white-space: nowrap; border-radius: 2px; }
-            .phase { top: 3px; height: 18px; font-size: 11px; color: #111827; }
-            .phase span { padding-left: 3px; }
-            .phase.bad { outline: 2px solid #dc2626; outline-offset: -2px; }
-            .step { top: 24px; height: 18px; font-size: 10px; color: #fff; border-right: 1px solid #fff; }
-            .step span { padding-left: 2px; text-shadow: 0 0 2px rgba(0,0,0,.6); }
-            .step.failed { background: repeating-linear-gradient(45deg, #dc2626 0 6px, #991b1b 6px 12px) !important; outline: 2px solid #7f1d1d; z-index: 2; }
-            .step.interrupted { background: repeating-linear-gradient(45deg, #f59e0b 0 6px, #b45309 6px 12px) !important; z-index: 2; }
-            .sw.failed { background: #dc2626; }
-            .none { position: absolute; top: 14px; left: 4px; color: var(--muted); font-size: 12px; }
-            .ph-connect { background: #64748b; } .ph-lock { background: #8b5cf6; } .ph-preflight { background: #3b82f6; }
-            .ph-prepare { background: #10b981; } .ph-gate { background: #eab308; } .ph-migrate { background: #f97316; }
-            .ph-switch { background: #db2777; } .ph-workers { background: #0d9488; } .ph-finalize { background: #78716c; }
-            .ph-other { background: #9ca3af; }
-            .phase.ph-connect { background: #e2e8f0; } .phase.ph-lock { background: #ede9fe; } .phase.ph-preflight { background: #dbeafe; }
-            .phase.ph-prepare { background: #d1fae5; } .phase.ph-gate { background: #fef9c3; } .phase.ph-migrate { background: #ffedd5; }
-            .phase.ph-switch { background: #fce7f3; } .phase.ph-workers { background: #ccfbf1; } .phase.ph-finalize { background: #e7e5e4; }
-            .phase.ph-other { background: #f3f4f6; }
-            .note { color: var(--muted); font-size: 12px; }
-            .unread { background: #fffbeb; border: 1px solid #fcd34d; padding: 4px 12px; border-radius: 4px; }
-            .error, .note-box { border-left: 4px solid #dc2626; background: #fef2f2; padding: 6px 10px; margin: 6px 0; }
-            .note-box { border-left-color: #6b7280; background: #f9fafb; }
-            pre { white-space: pre-wrap; word-break: break-word; margin: 4px 0 0; }
-            details summary { cursor: pointer; font-weight: 600; margin: 8px 0 4px; }
-            footer { margin-top: 32px; font-size: 12px; color: var(--muted); }
-            """;
 }

@@ -298,7 +298,7 @@ public final class ExportScript {
         l("");
         l("# ---- functions ---------------------------------------------------------------------------------");
         l("");
-        out.append(ExportScriptLib.TEXT);
+        out.append(ExportScriptLib.text(io.djdeploy.template.TextTemplates.forConfig(java.nio.file.Path.of(origin.config()))));
         generatedFunctions();
         steps();
         l("");

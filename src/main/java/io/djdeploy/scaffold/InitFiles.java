@@ -2,6 +2,8 @@ package io.djdeploy.scaffold;
 
 import io.djdeploy.config.WebConfig.Manager;
 import io.djdeploy.config.WebConfig.Strategy;
+import io.djdeploy.template.TextTemplates;
+import io.djdeploy.web.BlueGreenNames;
 import io.djdeploy.web.ServiceFiles;
 
 import java.util.ArrayList;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * The files `djdeploy init` writes, as text keyed by their path relative to the project:
  * deploy.yml, the service files under deploy/, the env file template, the health view, and
- * the CI workflows. Pure: {@link #generate} reads nothing and writes nothing.
+ * the CI workflows. The text in other languages comes from templates (docs/templates.md): a
+ * project's deploy/templates/ wins over the built-in ones. {@link #generate} writes nothing.
  */
 public final class InitFiles {
     private InitFiles() {}
@@ -68,27 +71,27 @@ public final class InitFiles {
     }
 
     /** Every file but the checklist (which needs the parsed deploy.yml), in the order they are listed. */
-    public static Map<String, String> generate(InitProject p, Choices c) {
+    public static Map<String, String> generate(TextTemplates t, InitProject p, Choices c) {
         ServiceFiles.Spec spec = spec(p, c);
         String app = c.app();
         Map<String, String> files = new LinkedHashMap<>();
         files.put("deploy.yml", deployYml(p, c));
-        files.put("deploy/systemd/" + app + "-web@.service", ServiceFiles.systemdColorTemplate(spec));
-        files.put("deploy/systemd/" + app + "-web.service", ServiceFiles.systemdPlain(spec));
-        files.put("deploy/systemd/" + app + "-web.socket", ServiceFiles.systemdSocket(spec));
+        files.put("deploy/systemd/" + app + "-web@.service", ServiceFiles.systemdColorTemplate(t, spec));
+        files.put("deploy/systemd/" + app + "-web.service", ServiceFiles.systemdPlain(t, spec));
+        files.put("deploy/systemd/" + app + "-web.socket", ServiceFiles.systemdSocket(t, spec));
         // Celery units only for projects that use Celery: a unit for a worker that does not exist
         // would fail at boot, and workers.restart would fail every deploy
         if (spec.celery()) {
-            files.put("deploy/systemd/" + app + "-celery.service", ServiceFiles.systemdCelery(spec));
-            files.put("deploy/systemd/" + app + "-beat.service", ServiceFiles.systemdBeat(spec));
+            files.put("deploy/systemd/" + app + "-celery.service", ServiceFiles.systemdCelery(t, spec));
+            files.put("deploy/systemd/" + app + "-beat.service", ServiceFiles.systemdBeat(t, spec));
         }
-        files.put("deploy/supervisor/" + app + ".conf", ServiceFiles.supervisor(spec, c.strategy() == Strategy.BLUE_GREEN));
-        files.put("deploy/nginx/" + app + ".conf", ServiceFiles.nginxSite(site(p, c, "80", c.upstreamInclude())));
-        files.put("deploy/nginx/" + app + "-upstream.conf", ServiceFiles.nginxUpstream(app));
+        files.put("deploy/supervisor/" + app + ".conf", ServiceFiles.supervisor(t, spec, c.strategy() == Strategy.BLUE_GREEN));
+        files.put("deploy/nginx/" + app + ".conf", ServiceFiles.nginxSite(t, site(p, c, "80", c.upstreamInclude())));
+        files.put("deploy/nginx/" + app + "-upstream.conf", ServiceFiles.nginxUpstream(t, app));
         files.put("deploy/env.example", envExample(p, c));
-        files.put("deploy/healthz.py", healthz(p));
-        files.put(".github/workflows/deploy.yml", githubWorkflow(p, c));
-        files.put(".gitlab-ci.yml", gitlabCi(p, c));
+        files.put("deploy/healthz.py", healthz(t, p));
+        files.put(".github/workflows/deploy.yml", githubWorkflow(t, p, c));
+        files.put(".gitlab-ci.yml", gitlabCi(t, p, c));
         return files;
     }
 
@@ -131,7 +134,7 @@ public final class InitFiles {
                 b.append("  # start, stop and log come from the manager: ").append(systemd ? "systemctl start|stop {app}-web@{color}"
                         : "supervisorctl start|stop {app}-web-{color}").append('\n');
             }
-            b.append("  socket_dir: ").append(ServiceFiles.socketDir(c.app()))
+            b.append("  socket_dir: ").append(BlueGreenNames.defaultSocketDir(c.app()))
                     .append("                # blue.sock, green.sock and the live link web.sock nginx proxies to\n");
         } else {
             String cmd = c.strategy() == Strategy.RELOAD
@@ -219,64 +222,8 @@ public final class InitFiles {
         return b.toString();
     }
 
-    static String healthz(InitProject p) {
-        String urls = p.urlsModule();
-        return """
-                \"""Health check for djdeploy, written by `djdeploy init`.
-
-                Copy this file to %1$s/healthz.py and add it to %2$s (ROOT_URLCONF):
-
-                    from %1$s.healthz import healthz
-
-                    urlpatterns = [
-                        path("healthz/", healthz),
-                        # ... your other URLs
-                    ]
-
-                After each switch djdeploy requests health.url (http://127.0.0.1/healthz/ on each web
-                host) and passes only when X-Release is the id of the release it just deployed, so a
-                "200 from the old code" does not pass. The request is plain http with Host 127.0.0.1:
-                ALLOWED_HOSTS must contain 127.0.0.1, and with SECURE_SSL_REDIRECT = True add
-                SECURE_REDIRECT_EXEMPT = [r"^healthz/$"].
-                \"""
-                from pathlib import Path
-
-                from django.conf import settings
-                from django.http import JsonResponse
-                from django.views.decorators.http import require_GET
-
-                _release = None
-
-
-                def release_id():
-                    \"""The id= line of REVISION, which djdeploy writes into each release (next to
-                    manage.py), read once per process. "unknown" until the file exists (asked again
-                    on the next call).\"""
-                    global _release
-                    if _release is not None:
-                        return _release
-                    base = Path(getattr(settings, "BASE_DIR", Path(__file__).resolve().parent.parent))
-                    for revision in (base / "REVISION", base.parent / "REVISION"):
-                        try:
-                            text = revision.read_text(encoding="utf-8")
-                        except OSError:
-                            continue
-                        for line in text.splitlines():
-                            key, sep, value = line.partition("=")
-                            if sep and key.strip() == "id" and value.strip():
-                                _release = value.strip()
-                                return _release
-                    return "unknown"
-
-
-                @require_GET
-                def healthz(request):
-                    release = release_id()
-                    response = JsonResponse({"status": "ok", "release": release})
-                    response["X-Release"] = release
-                    response["Cache-Control"] = "no-store"
-                    return response
-                """.formatted(p.packageName(), urls.replace('.', '/') + ".py");
+    static String healthz(TextTemplates t, InitProject p) {
+        return t.render("django/healthz.py", Map.of("package", p.packageName(), "urls_file", p.urlsModule().replace('.', '/') + ".py"));
     }
 
     /** What to do after init, with this project's names filled in (printed by the command). */
@@ -323,7 +270,7 @@ public final class InitFiles {
         List<String> cmds = new ArrayList<>();
         if (c.strategy() == Strategy.BLUE_GREEN) {
             for (String color : io.djdeploy.config.WebConfig.COLORS) {
-                String unit = systemd ? ServiceFiles.systemdInstance(app, color) : ServiceFiles.supervisorProgram(app, color);
+                String unit = systemd ? BlueGreenNames.systemdInstance(app, color) : BlueGreenNames.supervisorProgram(app, color);
                 cmds.add(ctl + "start " + unit);
                 cmds.add(ctl + "stop " + unit);
                 cmds.add(systemd ? "/usr/bin/journalctl -u " + unit + " -n 30 --no-pager" : ctl + "tail " + unit);
@@ -342,154 +289,24 @@ public final class InitFiles {
 
     // ------------------------------------------------------------------ CI
 
-    static String githubWorkflow(InitProject p, Choices c) {
-        String req = p.requirements().isEmpty() ? "" : "          .venv/bin/pip install " + pipArgs(p) + "\n";
-        return """
-                # Test, then deploy %1$s to %2$s on every push to %3$s. Written by djdeploy init.
-                # Settings > Secrets and variables > Actions:
-                #   secret DEPLOY_SSH_KEY      private key of %4$s on the hosts (without a passphrase)
-                #   secret DEPLOY_KNOWN_HOSTS  the hosts' public keys (ssh-keyscan HOST, compared with the host's own)
-                #   variable DJDEPLOY_JAR_URL  where to download the djdeploy.jar you trust
-                # Secrets only reach steps through env and files: never on a command line, never echoed.
-                name: deploy
-
-                on:
-                  push:
-                    branches: [%3$s]
-                  workflow_dispatch:
-                    inputs:
-                      approve_migrations:
-                        description: "Let review-class migrations run: * for all, or app.migration names, comma-separated"
-                        required: false
-                        default: ""
-
-                # one deploy at a time, and never cancel a running one: a killed deploy leaves its lock behind
-                concurrency:
-                  group: deploy-%2$s
-                  cancel-in-progress: false
-
-                permissions:
-                  contents: read
-
-                jobs:
-                  deploy:
-                    runs-on: ubuntu-latest
-                    environment: %2$s
-                    timeout-minutes: 60
-                    env:
-                      DJANGO_SETTINGS_MODULE: %5$s
-                      # for the tests and the migration plan only; production's key is in its env file
-                      SECRET_KEY: ci-only-not-a-secret
-                    steps:
-                      - uses: actions/checkout@v4
-
-                      - uses: actions/setup-python@v5
-                        with:
-                          python-version: "3.12"
-
-                      - uses: actions/setup-java@v4
-                        with:
-                          distribution: temurin
-                          java-version: "17"
-
-                      - name: Install the requirements
-                        run: |
-                          python -m venv .venv
-                %6$s
-
-                      - name: Run the tests
-                        run: .venv/bin/python manage.py test
-
-                      - name: Install djdeploy
-                        env:
-                          DJDEPLOY_JAR_URL: ${{ vars.DJDEPLOY_JAR_URL }}
-                        run: |
-                          mkdir -p "$RUNNER_TEMP/djdeploy"
-                          curl -fsSL -o "$RUNNER_TEMP/djdeploy/djdeploy.jar" "$DJDEPLOY_JAR_URL"
-                          printf '#!/bin/sh\\nexec java -jar "%%s" "$@"\\n' "$RUNNER_TEMP/djdeploy/djdeploy.jar" > "$RUNNER_TEMP/djdeploy/djdeploy"
-                          chmod +x "$RUNNER_TEMP/djdeploy/djdeploy"
-                          echo "$RUNNER_TEMP/djdeploy" >> "$GITHUB_PATH"
-
-                      - name: Migration plan
-                        # exit 10 means review-class migrations are pending: shown here, and the deploy's
-                        # own gate stops on them (against production's database) unless approved
-                        run: |
-                          djdeploy migrations --local . || [ $? -eq 10 ]
-
-                      - name: SSH key and known hosts
-                        env:
-                          DEPLOY_SSH_KEY: ${{ secrets.DEPLOY_SSH_KEY }}
-                          DEPLOY_KNOWN_HOSTS: ${{ secrets.DEPLOY_KNOWN_HOSTS }}
-                        run: |
-                          install -d -m 0700 ~/.ssh
-                          (umask 077 && printf '%%s\\n' "$DEPLOY_SSH_KEY" > ~/.ssh/djdeploy_key)
-                          printf '%%s\\n' "$DEPLOY_KNOWN_HOSTS" > ~/.ssh/known_hosts
-                          printf 'Host *\\n  IdentityFile ~/.ssh/djdeploy_key\\n  IdentitiesOnly yes\\n' > ~/.ssh/config
-
-                      - name: Deploy
-                        env:
-                          APPROVE: ${{ github.event.inputs.approve_migrations }}
-                        run: |
-                          if [ -n "$APPROVE" ]; then
-                            djdeploy deploy %2$s --ref "$GITHUB_SHA" --approve-migrations "$APPROVE"
-                          else
-                            djdeploy deploy %2$s --ref "$GITHUB_SHA"
-                          fi
-
-                      - name: Remove the key
-                        if: always()
-                        run: rm -f ~/.ssh/djdeploy_key
-                """.formatted(c.app(), ENVIRONMENT, c.ref(), c.user(), p.settingsModule(), req.stripTrailing());
+    static String githubWorkflow(TextTemplates t, InitProject p, Choices c) {
+        return t.render("ci/github-deploy.yml", ciValues(p, c));
     }
 
-    static String gitlabCi(InitProject p, Choices c) {
-        String pip = p.requirements().isEmpty() ? "" : " && .venv/bin/pip install -q " + pipArgs(p);
-        return """
-                # Test, then deploy %1$s to %2$s from %3$s. Written by djdeploy init.
-                # Settings > CI/CD > Variables (protected):
-                #   DEPLOY_SSH_KEY      type File: private key of %4$s on the hosts (without a passphrase)
-                #   DEPLOY_KNOWN_HOSTS  the hosts' public keys (ssh-keyscan HOST, compared with the host's own)
-                #   DJDEPLOY_JAR_URL    where to download the djdeploy.jar you trust
-                # Secrets only reach the job as files and variables: never on a command line, never echoed.
-                stages: [test, deploy]
+    static String gitlabCi(TextTemplates t, InitProject p, Choices c) {
+        return t.render("ci/gitlab-ci.yml", ciValues(p, c));
+    }
 
-                variables:
-                  DJANGO_SETTINGS_MODULE: %5$s
-                  # for the tests and the migration plan only; production's key is in its env file
-                  SECRET_KEY: ci-only-not-a-secret
-
-                test:
-                  stage: test
-                  image: python:3.12
-                  script:
-                    - python -m venv .venv%6$s
-                    - .venv/bin/python manage.py test
-
-                deploy:
-                  stage: deploy
-                  image: python:3.12
-                  environment: %2$s
-                  # one deploy at a time, and never cancel a running one: a killed deploy leaves its lock behind
-                  resource_group: %2$s
-                  interruptible: false
-                  rules:
-                    - if: '$CI_COMMIT_BRANCH == "%3$s"'
-                  before_script:
-                    - apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless curl > /dev/null
-                    - python -m venv .venv%6$s
-                    - curl -fsSL -o /usr/local/lib/djdeploy.jar "$DJDEPLOY_JAR_URL"
-                    - printf '#!/bin/sh\\nexec java -jar /usr/local/lib/djdeploy.jar "$@"\\n' > /usr/local/bin/djdeploy && chmod +x /usr/local/bin/djdeploy
-                    - install -d -m 0700 ~/.ssh
-                    - install -m 0600 "$DEPLOY_SSH_KEY" ~/.ssh/djdeploy_key
-                    - printf '%%s\\n' "$DEPLOY_KNOWN_HOSTS" > ~/.ssh/known_hosts
-                    - printf 'Host *\\n  IdentityFile ~/.ssh/djdeploy_key\\n  IdentitiesOnly yes\\n' > ~/.ssh/config
-                  script:
-                    # exit 10: review-class migrations are pending; the deploy's own gate stops on them
-                    - djdeploy migrations --local . || [ $? -eq 10 ]
-                    - djdeploy deploy %2$s --ref "$CI_COMMIT_SHA"
-                  after_script:
-                    - rm -f ~/.ssh/djdeploy_key
-                """.formatted(c.app(), ENVIRONMENT, c.ref(), c.user(), p.settingsModule(), pip);
+    private static Map<String, Object> ciValues(InitProject p, Choices c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("app", c.app());
+        v.put("environment", ENVIRONMENT);
+        v.put("branch", c.ref());
+        v.put("user", c.user());
+        v.put("settings", p.settingsModule());
+        v.put("requirements", !p.requirements().isEmpty());
+        v.put("requirements_args", pipArgs(p));
+        return v;
     }
 
     private static String pipArgs(InitProject p) {

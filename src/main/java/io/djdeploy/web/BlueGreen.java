@@ -56,19 +56,19 @@ public final class BlueGreen {
     // ---------------------------------------------------------------- paths
 
     public static String socketDir(EnvironmentConfig env) {
-        return env.web().socketDir() != null ? env.web().socketDir() : "/run/" + env.app();
+        return env.web().socketDir() != null ? env.web().socketDir() : BlueGreenNames.defaultSocketDir(env.app());
     }
 
     public static String socket(EnvironmentConfig env, String color) {
-        return socketDir(env) + "/" + color + ".sock";
+        return BlueGreenNames.colorSocket(socketDir(env), color);
     }
 
     public static String liveLink(EnvironmentConfig env) {
-        return socketDir(env) + "/web.sock";
+        return BlueGreenNames.liveSocket(socketDir(env));
     }
 
     public static String colorLink(ReleaseLayout layout, String color) {
-        return layout.deployTo() + "/" + color;
+        return BlueGreenNames.colorLink(layout.deployTo(), color);
     }
 
     public static String standbyFile(ReleaseLayout layout) {
@@ -77,7 +77,7 @@ public final class BlueGreen {
 
     /** The nginx upstream name the include defines (TCP mode). */
     public static String upstreamName(EnvironmentConfig env) {
-        return env.app().replaceAll("[^A-Za-z0-9_]", "_") + "_web";
+        return BlueGreenNames.upstreamName(env.app());
     }
 
     // ---------------------------------------------------------------- commands

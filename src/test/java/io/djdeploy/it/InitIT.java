@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with the restart strategy and then blue-green.
  */
 class InitIT {
+    static final io.djdeploy.template.TextTemplates T = io.djdeploy.template.TextTemplates.builtIn();
     static final String NGINX = "/usr/sbin/nginx";
     static final String SYSTEMD_ANALYZE = "/usr/bin/systemd-analyze";
 
@@ -44,14 +45,14 @@ class InitIT {
         assertThat(nginxT(tmp.resolve("nginx"), conf)).satisfies(r -> assertThat(r.code()).as(r.output()).isZero());
 
         // and a settings header that $scheme cannot express goes through a map, which nginx accepts too
-        String mapped = ServiceFiles.nginxSite(new ServiceFiles.Site("demo", "demo.example.com", "/x", "80", "/static/", "/srv/demo/current/staticfiles",
+        String mapped = ServiceFiles.nginxSite(T, new ServiceFiles.Site("demo", "demo.example.com", "/x", "80", "/static/", "/srv/demo/current/staticfiles",
                 "/media/", "/srv/demo/shared/media", "X-Forwarded-Ssl", "on"));
-        Path conf2 = nginxConf(tmp.resolve("nginx2"), mapped, ServiceFiles.nginxUpstream("demo"));
+        Path conf2 = nginxConf(tmp.resolve("nginx2"), mapped, ServiceFiles.nginxUpstream(T, "demo"));
         assertThat(nginxT(tmp.resolve("nginx2"), conf2)).satisfies(r -> assertThat(r.code()).as(r.output()).isZero());
 
         // negative: the same check fails on a real syntax error
         String broken = Files.readString(project.resolve("deploy/nginx/demo.conf")).replace("proxy_redirect off;", "proxy_redirect off");
-        Path conf3 = nginxConf(tmp.resolve("nginx3"), broken, ServiceFiles.nginxUpstream("demo"));
+        Path conf3 = nginxConf(tmp.resolve("nginx3"), broken, ServiceFiles.nginxUpstream(T, "demo"));
         Site.Run bad = nginxT(tmp.resolve("nginx3"), conf3);
         assertThat(bad.code()).isNotZero();
         assertThat(bad.output()).contains("emerg");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The generated service files keep the blue-green contract the runtime relies on. */
 class ServiceFilesTest {
+    static final io.djdeploy.template.TextTemplates T = io.djdeploy.template.TextTemplates.builtIn();
     static final ServiceFiles.Spec SHOP = new ServiceFiles.Spec("shop", "/srv/shop", "shop", "shop", "/etc/shop/shop.env",
             "shop.settings.production", "shop.wsgi:application", 3, "shop");
 
@@ -17,16 +18,20 @@ class ServiceFilesTest {
 
     @Test
     void theContractNames() {
-        assertThat(ServiceFiles.liveSocket("shop")).isEqualTo("/run/shop/web.sock");
-        assertThat(ServiceFiles.colorSocket("shop", "blue")).isEqualTo("/run/shop/blue.sock");
-        assertThat(ServiceFiles.colorLink("/srv/shop", "green")).isEqualTo("/srv/shop/green");
-        assertThat(ServiceFiles.systemdInstance("shop", "blue")).isEqualTo("shop-web@blue");
-        assertThat(ServiceFiles.supervisorProgram("shop", "green")).isEqualTo("shop-web-green");
+        assertThat(BlueGreenNames.liveSocket(BlueGreenNames.defaultSocketDir("shop"))).isEqualTo("/run/shop/web.sock");
+        assertThat(BlueGreenNames.colorSocket("/run/shop", "blue")).isEqualTo("/run/shop/blue.sock");
+        assertThat(BlueGreenNames.colorLink("/srv/shop", "green")).isEqualTo("/srv/shop/green");
+        assertThat(BlueGreenNames.systemdInstance("shop", "blue")).isEqualTo("shop-web@blue");
+        assertThat(BlueGreenNames.supervisorProgram("shop", "green")).isEqualTo("shop-web-green");
+        // one upstream name for the site init writes and the include blue-green rewrites over TCP
+        assertThat(BlueGreenNames.upstreamName("my-shop")).isEqualTo("my_shop_web");
+        assertThat(BlueGreenNames.upstreamName("my.shop")).isEqualTo("my_shop_web");
+        assertThat(ServiceFiles.nginxUpstream(T, "my-shop")).contains("upstream my_shop_web {");
     }
 
     @Test
     void theColorTemplateRunsEachColorFromItsLinkOnItsOwnSocket() {
-        String unit = ServiceFiles.systemdColorTemplate(SHOP);
+        String unit = ServiceFiles.systemdColorTemplate(T, SHOP);
 
         assertThat(unit).contains(
                 "ExecStart=/srv/shop/%i/.venv/bin/python -m gunicorn --chdir /srv/shop/%i --bind unix:/run/shop/%i.sock --workers 3",
@@ -45,30 +50,30 @@ class ServiceFilesTest {
 
     @Test
     void thePlainUnitRunsFromCurrentSoAHupPicksUpTheNewRelease() {
-        String unit = ServiceFiles.systemdPlain(SHOP);
+        String unit = ServiceFiles.systemdPlain(T, SHOP);
 
         assertThat(unit).contains("--chdir /srv/shop/current --bind unix:/run/shop/web.sock",
                 "WorkingDirectory=/srv/shop/current\n", "HUP re-runs", "OLD release", "RuntimeDirectoryPreserve=yes\n");
         assertThat(unit).doesNotContain("%i");
-        assertThat(ServiceFiles.systemdSocket(SHOP)).contains("ListenStream=/run/shop/web.sock\n", "Service=shop-web.service\n",
+        assertThat(ServiceFiles.systemdSocket(T, SHOP)).contains("ListenStream=/run/shop/web.sock\n", "Service=shop-web.service\n",
                 "SocketGroup=shop\n", "SocketMode=0660\n");
     }
 
     @Test
     void celeryUnitsRunFromCurrent() {
-        assertThat(ServiceFiles.systemdCelery(SHOP))
+        assertThat(ServiceFiles.systemdCelery(T, SHOP))
                 .contains("ExecStart=/srv/shop/current/.venv/bin/python -m celery -A shop worker", "WorkingDirectory=/srv/shop/current\n");
-        assertThat(ServiceFiles.systemdBeat(SHOP))
+        assertThat(ServiceFiles.systemdBeat(T, SHOP))
                 .contains("-m celery -A shop beat", "--schedule /var/lib/shop/celerybeat-schedule", "StateDirectory=shop\n");
         ServiceFiles.Spec noCelery = new ServiceFiles.Spec("shop", "/srv/shop", "shop", "shop", "/etc/shop/shop.env",
                 "shop.settings", "shop.wsgi:application", 3, null);
-        assertThatThrownBy(() -> ServiceFiles.systemdCelery(noCelery)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(ServiceFiles.supervisor(noCelery, true)).doesNotContain("celery");
+        assertThatThrownBy(() -> ServiceFiles.systemdCelery(T, noCelery)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ServiceFiles.supervisor(T, noCelery, true)).doesNotContain("celery");
     }
 
     @Test
     void supervisorHasThePlainProgramAndOneProgramPerColor() {
-        String conf = ServiceFiles.supervisor(SHOP, true);
+        String conf = ServiceFiles.supervisor(T, SHOP, true);
 
         assertThat(conf).contains("[program:shop-web]\ncommand=/srv/shop/current/.venv/bin/python -m gunicorn --chdir /srv/shop/current --bind unix:/run/shop/web.sock",
                 "[program:shop-web-blue]\ncommand=/srv/shop/blue/.venv/bin/python -m gunicorn --chdir /srv/shop/blue --bind unix:/run/shop/blue.sock",
@@ -80,15 +85,15 @@ class ServiceFilesTest {
         String plain = section(conf, "[program:shop-web]");
         assertThat(plain).contains("autostart=false", "stopasgroup=true", "killasgroup=true", "startsecs=1", "user=shop");
         assertThat(section(conf, "[program:shop-web-blue]")).contains("autostart=false", "startretries=1", "startsecs=1");
-        assertThat(section(ServiceFiles.supervisor(SHOP, false), "[program:shop-web]")).contains("autostart=true");
+        assertThat(section(ServiceFiles.supervisor(T, SHOP, false), "[program:shop-web]")).contains("autostart=true");
         // an include holds programs only: supervisord.conf owns [supervisord], [unix_http_server] ...
         assertThat(conf.lines().filter(l -> l.startsWith("[")).toList()).allMatch(l -> l.startsWith("[program:"));
     }
 
     @Test
     void nginxProxiesToTheLiveSocketAndSetsTheHeaderTheSettingsRead() {
-        String upstream = ServiceFiles.nginxUpstream("shop");
-        String site = ServiceFiles.nginxSite(site("X-Forwarded-Proto", "https"));
+        String upstream = ServiceFiles.nginxUpstream(T, "shop");
+        String site = ServiceFiles.nginxSite(T, site("X-Forwarded-Proto", "https"));
 
         assertThat(upstream).contains("upstream shop_web {\n    server unix:/run/shop/web.sock fail_timeout=0;\n}");
         assertThat(site).contains("include /etc/nginx/snippets/shop-upstream.conf;", "listen 80;", "server_name shop.example.com 127.0.0.1;",
@@ -103,11 +108,11 @@ class ServiceFilesTest {
     @Test
     void aDifferentSslHeaderIsTheOneNginxSets() {
         // given: SECURE_PROXY_SSL_HEADER = ("HTTP_X_SCHEME", "https")
-        String scheme = ServiceFiles.nginxSite(site("X-Scheme", "https"));
+        String scheme = ServiceFiles.nginxSite(T, site("X-Scheme", "https"));
         // given: SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_SSL", "on"): $scheme would never say "on"
-        String on = ServiceFiles.nginxSite(site("X-Forwarded-Ssl", "on"));
+        String on = ServiceFiles.nginxSite(T, site("X-Forwarded-Ssl", "on"));
         // given: none set
-        String none = ServiceFiles.nginxSite(site(null, null));
+        String none = ServiceFiles.nginxSite(T, site(null, null));
 
         assertThat(scheme).contains("proxy_set_header X-Scheme $scheme;");
         assertThat(on).contains("map $scheme $shop_web_https {\n    https on;\n    default \"\";\n}",
