@@ -1,0 +1,19 @@
+package io.djdeploy.config;
+
+import java.util.List;
+
+/** {@code shared}: paths inside a release that link into shared/ and survive releases. */
+final class SharedSection implements Section<SharedConfig> {
+    static final Key<List<String>> DIRS = Key.list("dirs", List.of(), Rules::relativePath);
+    static final Key<List<String>> FILES = Key.list("files", List.of(), Rules::relativePath);
+
+    @Override
+    public List<Key<?>> keys() {
+        return List.of(DIRS, FILES);
+    }
+
+    @Override
+    public SharedConfig read(Values v) {
+        return new SharedConfig(v.get(DIRS), v.get(FILES));
+    }
+}
