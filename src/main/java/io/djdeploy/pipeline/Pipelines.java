@@ -1,56 +1,130 @@
 package io.djdeploy.pipeline;
 
-import io.djdeploy.step.Phase;
-import io.djdeploy.step.Step;
 import io.djdeploy.django.DjangoSteps;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.django.ReleaseChecks;
 import io.djdeploy.django.VenvStep;
+import io.djdeploy.step.Phase;
+import io.djdeploy.step.Step;
 import io.djdeploy.web.BlueGreen;
 import io.djdeploy.web.WebSteps;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one place that lists what each command does, phase by phase, in order. SWITCH runs in
- * health-verified batches of web hosts, then the other hosts (see {@link Deployer}).
+ * The checklist as data: what each command does, phase by phase, in order, with each phase's
+ * policy and what runs between phases. {@link PhaseRunner} runs a phase by its policy,
+ * {@link Recovery} cleans up when one fails; neither knows any particular phase or step.
  */
 public final class Pipelines {
     private Pipelines() {}
 
-    public record PhaseSpec(Phase phase, List<Step> steps) {}
+    /** How a phase runs across hosts, and what its failure means. */
+    public enum Policy {
+        /** Every host in parallel; no host starts the next phase until all passed. Before SWITCH the first failure cancels the others. */
+        BARRIER,
+        /** Web hosts in batches of switch.batch_size, each batch health-verified before the next; then the other hosts. A failing batch stops the phase: later batches never switch. */
+        BATCHED,
+        /** Failures are warnings: the run already succeeded. */
+        BEST_EFFORT
+    }
 
+    /**
+     * One phase: its steps (each host runs those that apply to it, in order), its policy, and
+     * the checkpoints that run once it passed on every host, in order.
+     * @param failsAs the result a failure here ends the run with, when it is not the usual clean-up
+     */
+    public record PhaseSpec(Phase phase, Policy policy, List<Step> steps, List<Checkpoint> after, RunResult.Result failsAs) {
+        public PhaseSpec {
+            steps = List.copyOf(steps);
+            after = List.copyOf(after);
+        }
+
+        public PhaseSpec then(Checkpoint next) {
+            List<Checkpoint> all = new ArrayList<>(after);
+            all.add(next);
+            return new PhaseSpec(phase, policy, steps, all, failsAs);
+        }
+
+        PhaseSpec failingAs(RunResult.Result result) {
+            return new PhaseSpec(phase, policy, steps, after, result);
+        }
+    }
+
+    static PhaseSpec barrier(Phase phase, Step... steps) {
+        return new PhaseSpec(phase, Policy.BARRIER, List.of(steps), List.of(), null);
+    }
+
+    static PhaseSpec batched(Phase phase, Step... steps) {
+        return new PhaseSpec(phase, Policy.BATCHED, List.of(steps), List.of(), null);
+    }
+
+    static PhaseSpec bestEffort(Phase phase, Step... steps) {
+        return new PhaseSpec(phase, Policy.BEST_EFFORT, List.of(steps), List.of(), null);
+    }
+
+    /** Nothing is held yet: a host that cannot be reached stops the run with nothing to undo. */
+    static final PhaseSpec CONNECT = barrier(Phase.CONNECT, CoreSteps.connect()).failingAs(RunResult.Result.CONNECT_FAILED);
+    static final PhaseSpec LOCK = barrier(Phase.LOCK, CoreSteps.lock());
+    /** Ends with every host agreeing on the commit, and the new release id. */
+    static final PhaseSpec PREFLIGHT = barrier(Phase.PREFLIGHT,
+            CoreSteps.inspect(), CoreSteps.tools(), HostChecks.step(), CoreSteps.fetch())
+            .then(CommitAgreement::agree);
+    static final PhaseSpec PREPARE = barrier(Phase.PREPARE,
+            CoreSteps.code(), CoreSteps.helper(), CoreSteps.shared(), new VenvStep(), ReleaseChecks.checkDeploy(),
+            DjangoSteps.collectstatic(), ReleaseChecks.settings(), CoreSteps.revision());
+    static final PhaseSpec GATE = barrier(Phase.GATE,
+            MigrationSteps.analyze());
+    static final PhaseSpec MIGRATE = barrier(Phase.MIGRATE,
+            MigrationSteps.manifest(), MigrationSteps.backup(), MigrationSteps.migrate());
     /**
      * Blue-green boots and checks the idle color before `current` moves (a release that cannot
      * boot changes nothing), swaps the socket in the same command as the switch, and retires the old color only
      * once the health URL proved the new release serves through nginx. The other strategies
      * run the reload hook in the switch's command.
      */
-    static final PhaseSpec SWITCH = new PhaseSpec(Phase.SWITCH, List.of(BlueGreen.boot(), WebSteps.switchAndActivate(),
-            WebSteps.health(), BlueGreen.retire()));
-    static final PhaseSpec WORKERS = new PhaseSpec(Phase.WORKERS, List.of(CoreSteps.restartWorkers(), CoreSteps.restartBeat()));
+    static final PhaseSpec SWITCH = batched(Phase.SWITCH,
+            BlueGreen.boot(), WebSteps.switchAndActivate(), WebSteps.health(), BlueGreen.retire());
+    /** Also run by a switch back, so workers run the code of the release the web tier serves. */
+    static final PhaseSpec WORKERS = barrier(Phase.WORKERS,
+            CoreSteps.restartWorkers(), CoreSteps.restartBeat());
+    static final PhaseSpec FINALIZE = bestEffort(Phase.FINALIZE,
+            CoreSteps.cleanup());
 
     public static List<PhaseSpec> deploy() {
         return List.of(
-                new PhaseSpec(Phase.CONNECT, List.of(CoreSteps.connect())),
-                new PhaseSpec(Phase.LOCK, List.of(CoreSteps.lock())),
-                new PhaseSpec(Phase.PREFLIGHT, List.of(CoreSteps.inspect(), CoreSteps.tools(), HostChecks.step(), CoreSteps.fetch())),
-                new PhaseSpec(Phase.PREPARE, List.of(CoreSteps.code(), CoreSteps.helper(), CoreSteps.shared(),
-                        new VenvStep(), ReleaseChecks.checkDeploy(), DjangoSteps.collectstatic(), ReleaseChecks.settings(),
-                        CoreSteps.revision())),
-                new PhaseSpec(Phase.GATE, List.of(MigrationSteps.analyze())),
-                new PhaseSpec(Phase.MIGRATE, List.of(MigrationSteps.manifest(), MigrationSteps.backup(), MigrationSteps.migrate())),
+                CONNECT,
+                LOCK,
+                PREFLIGHT.then(RunLedger::started),   // the "started" line: written before anything changes
+                PREPARE,
+                GATE.then(MigrationGate::apply),      // review-class migrations stop here unless approved
+                MIGRATE,
                 SWITCH,
                 WORKERS,
-                new PhaseSpec(Phase.FINALIZE, List.of(CoreSteps.cleanup())));
+                FINALIZE);
+    }
+
+    /** `djdeploy check`: every check a deploy runs; the caller removes the release. Nothing is recorded. */
+    public static List<PhaseSpec> check() {
+        return List.of(CONNECT, LOCK, PREFLIGHT, PREPARE);
+    }
+
+    /** `djdeploy migrations ENV`: a deploy through the GATE analysis; the caller reports the plan and removes the release. */
+    public static List<PhaseSpec> analyze() {
+        return List.of(CONNECT, LOCK, PREFLIGHT, PREPARE, GATE);
     }
 
     /** A rollback: no git, no pip, no collectstatic: switch, reload, verify, restart workers. */
-    public static List<PhaseSpec> rollback() {
+    public static List<PhaseSpec> rollback(String to, Deployer.SchemaMode schema) {
         return List.of(
-                new PhaseSpec(Phase.CONNECT, List.of(CoreSteps.connect())),
-                new PhaseSpec(Phase.LOCK, List.of(CoreSteps.lock())),
-                new PhaseSpec(Phase.PREFLIGHT, List.of(CoreSteps.inspect(), CoreSteps.envFile())),
+                CONNECT,
+                LOCK,
+                barrier(Phase.PREFLIGHT, CoreSteps.inspect(), CoreSteps.envFile())
+                        .then(new RollbackTarget(to))          // --to, or the newest good release before current
+                        .then(new SchemaGuard(schema))         // the database's migrations against the target's manifest
+                        .then(RollbackTarget::ensureHelper)    // health checks run the target's helper
+                        .then(RunLedger::started),
                 SWITCH,
                 WORKERS);
     }

@@ -73,11 +73,6 @@ public final class HostRun {
     public synchronized void record(LedgerEntry.StepEntry step) { steps.add(step); }
     public synchronized List<LedgerEntry.StepEntry> steps() { return List.copyOf(steps); }
 
-    /** Did the step of this name finish ok on this host? */
-    public synchronized boolean ran(String step) {
-        return steps.stream().anyMatch(s -> step.equals(s.step()) && "ok".equals(s.status()));
-    }
-
     /** For the end-of-run table: a short status ("deployed", "back on X") and why, when it matters. */
     public void status(String status) { this.status = status; }
     public String status() { return status; }
