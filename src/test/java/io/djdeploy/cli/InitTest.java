@@ -357,6 +357,33 @@ class InitTest {
         assertThat(Files.readString(dir.resolve(".github/workflows/deploy.yml"))).contains("branches: [production]");
     }
 
+    @Test
+    void initRendersTheProjectsTemplatesAndStopsOnABrokenOne(@TempDir Path tmp) throws Exception {
+        // given: the project overrides the health view
+        Path dir = demo(tmp);
+        Path view = dir.resolve("deploy/templates/django/healthz.py");
+        Files.createDirectories(view.getParent());
+        Files.writeString(view, "# our own health view for {{package}}\n");
+
+        // when
+        Run ok = init(dir, flags());
+
+        // then: written from the project's template
+        assertThat(ok.code()).as(ok.out()).isZero();
+        assertThat(Files.readString(dir.resolve("deploy/healthz.py"))).isEqualTo("# our own health view for demo\n");
+
+        // given: a placeholder the template does not have
+        Files.writeString(view, "# {{package}}\nfrom {{pakage}} import settings\n");
+
+        // when
+        Run bad = init(dir, flags("--force"));
+
+        // then: a config error naming the file and line, and nothing rewritten
+        assertThat(bad.code()).isEqualTo(3);
+        assertThat(bad.out()).contains("djdeploy: error: " + view + ":2: unknown placeholder {{pakage}} (this template has: package, urls_file)");
+        assertThat(Files.readString(dir.resolve("deploy/healthz.py"))).isEqualTo("# our own health view for demo\n");
+    }
+
     static Run run(String... args) {
         StringWriter buf = new StringWriter();
         PrintWriter w = new PrintWriter(buf, true);

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The files `djdeploy init` writes, checked by the tools that read them: `nginx -t` on the
@@ -35,7 +34,6 @@ class InitIT {
 
     @Test
     void theSiteAndItsUpstreamPassNginxT(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(NGINX)), "nginx is not installed");
         // given: the site init writes, with the upstream include where this test put it
         Path project = init(tmp, "--manager", "systemd", "--strategy", "blue-green");
         Path conf = nginxConf(tmp.resolve("nginx"), Files.readString(project.resolve("deploy/nginx/demo.conf")),
@@ -49,6 +47,14 @@ class InitIT {
                 "/media/", "/srv/demo/shared/media", "X-Forwarded-Ssl", "on"));
         Path conf2 = nginxConf(tmp.resolve("nginx2"), mapped, ServiceFiles.nginxUpstream(T, "demo"));
         assertThat(nginxT(tmp.resolve("nginx2"), conf2)).satisfies(r -> assertThat(r.code()).as(r.output()).isZero());
+
+        // and the site of a project whose static files are elsewhere (a CDN) and without media, with
+        // SECURE_PROXY_SSL_HEADER on X-Forwarded-Proto: the sections left out leave a valid site
+        String cdn = ServiceFiles.nginxSite(T, new ServiceFiles.Site("demo", "demo.example.com", "/x", "80", null, null,
+                null, null, "X-Forwarded-Proto", "https"));
+        assertThat(cdn).doesNotContain("location /static/", "location /media/").contains("proxy_set_header X-Forwarded-Proto $scheme;");
+        Path conf4 = nginxConf(tmp.resolve("nginx4"), cdn, ServiceFiles.nginxUpstream(T, "demo"));
+        assertThat(nginxT(tmp.resolve("nginx4"), conf4)).satisfies(r -> assertThat(r.code()).as(r.output()).isZero());
 
         // negative: the same check fails on a real syntax error
         String broken = Files.readString(project.resolve("deploy/nginx/demo.conf")).replace("proxy_redirect off;", "proxy_redirect off");
@@ -102,7 +108,6 @@ class InitIT {
      */
     @Test
     void theUnitsPassSystemdAnalyzeVerify(@TempDir Path tmp) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(SYSTEMD_ANALYZE)), "systemd-analyze is not installed");
         List<String> units = List.of("demo-web@blue.service", "demo-web@green.service", "demo-web.service", "demo-web.socket",
                 "demo-celery.service", "demo-beat.service");
 

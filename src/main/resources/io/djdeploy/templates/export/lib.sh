@@ -98,6 +98,7 @@ current_release() {
 # A UTC timestamp id later than every existing release, as djdeploy picks it.
 new_release_id() {
   local latest latest_epoch t=$START_EPOCH
+  # shellcheck disable=SC2010  # release ids are 14 digits: only those names pass the grep
   latest=$(ls -1 -- "$RELEASES_DIR" 2>/dev/null | grep -E '^[0-9]{14}$' | sort | tail -n 1) || true
   if [ -n "$latest" ]; then
     latest_epoch=$(date -u -d "${latest:0:4}-${latest:4:2}-${latest:6:2} ${latest:8:2}:${latest:10:2}:${latest:12:2}" +%s)
@@ -241,12 +242,14 @@ lock_holder() {
 # leftovers of interrupted runs (no REVISION) go first. As djdeploy's cleanup.
 cleanup_releases() {
   local id all n i removed=""
+  # shellcheck disable=SC2010  # release ids are 14 digits: only those names pass the grep
   for id in $(ls -1 -- "$RELEASES_DIR" | grep -E '^[0-9]{14}$' | sort); do
     if [ "$id" != "$RELEASE" ] && [ "$id" != "$PREVIOUS" ] && [ ! -f "$RELEASES_DIR/$id/REVISION" ]; then
       rm -rf -- "${RELEASES_DIR:?}/$id" || return 1
       log "removed the incomplete release $id (left by an interrupted run)"
     fi
   done
+  # shellcheck disable=SC2010
   mapfile -t all < <(ls -1 -- "$RELEASES_DIR" | grep -E '^[0-9]{14}$' | sort)
   n=${#all[@]}
   for ((i = 0; i < n - KEEP_RELEASES; i++)); do
