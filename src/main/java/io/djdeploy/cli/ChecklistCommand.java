@@ -89,10 +89,11 @@ class ChecklistCommand extends EnvCommand {
         if (env.health() != null) {
             for (HostConfig h : env.hosts()) {
                 if (!h.hasRole(HostConfig.WEB)) continue;
-                out.println("- [ ] `curl -si " + env.health().url().replace("{host}", h.host()) + "` answers " + env.health().status()
+                // a secret URL is masked as rendered for this host
+                out.println(redactor.apply("- [ ] `curl -si " + env.health().url().replace("{host}", h.host()) + "` answers " + env.health().status()
                         + (env.health().release() != io.djdeploy.config.HealthConfig.ReleaseCheck.OFF
                         ? " and reports the new release id (" + (env.health().release() == io.djdeploy.config.HealthConfig.ReleaseCheck.HEADER
-                        ? "header " + env.health().header() : "in the body") + ")" : ""));
+                        ? "header " + env.health().header() : "in the body") + ")" : "")));
             }
         } else {
             out.println("- [ ] No health URL is configured: open the site and check that it shows the new release.");

@@ -135,13 +135,15 @@ public final class MigrationSteps {
                 ReleaseLayout l = h.ops().layout();
                 MigrationsConfig.Backup b = ctx.env().migrations().backup();
                 String dir = l.shared() + "/backups";
+                // a backup holds every row and password hash: a private dir, files 0600 (umask 077)
+                Command privateDir = Command.of("mkdir", "-p", dir).then(Command.of("chmod", "700", dir)).then(Command.sh("umask 077"));
                 if (b.command() != null) {
                     Map<String, String> values = Templates.placeholders(ctx.env(), l, ctx.releaseId());
                     values.put("backup_dir", dir);
-                    return List.of(Command.of("mkdir", "-p", dir).then(Command.sh(Templates.render(b.command(), values))));
+                    return List.of(privateDir.then(Command.sh(Templates.render(b.command(), values))));
                 }
                 String out = dir + "/" + ctx.releaseId() + ("postgresql".equals(b.preset()) ? ".dump" : ".sqlite3");
-                return List.of(Command.of("mkdir", "-p", dir).then(
+                return List.of(privateDir.then(
                         helperCommand(l, ctx.releaseId(), ctx.env().django(), "backup", "--preset", b.preset(), "--out", out)));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {

@@ -171,12 +171,27 @@ public final class CoreSteps {
         };
     }
 
+    /**
+     * A git credential helper that answers from a file of mode 0600 (named by the environment):
+     * a password in the repository URL never reaches git's command line, git-remote-http's, or
+     * the mirror's config. The empty helper first drops the user's own helpers, so none of them
+     * stores it.
+     */
+    static final String CREDENTIAL_HELPER = "!f() { test \"$1\" = get && cat \"$DJDEPLOY_GIT_CREDENTIALS\"; }; f";
+
     static Command mirrorCommand(ReleaseLayout l, EnvironmentConfig env) {
+        String[] credential = io.djdeploy.step.Redactor.splitPassword(env.repo());
         String repo = quote(l.repo());
-        String url = quote(env.repo());
-        return Command.sh("if [ -f " + repo + "/HEAD ]; then git -C " + repo + " remote set-url origin " + url
-                + " && git -C " + repo + " fetch --prune --quiet origin; else rm -rf " + repo
-                + " && git clone --mirror --quiet -- " + url + " " + repo + "; fi");
+        String url = quote(credential == null ? env.repo() : credential[0]);
+        String git = credential == null ? "git" : "git -c credential.helper= -c " + quote(CREDENTIAL_HELPER);
+        String mirror = "if [ -f " + repo + "/HEAD ]; then " + git + " -C " + repo + " remote set-url origin " + url
+                + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rm -rf " + repo
+                + " && " + git + " clone --mirror --quiet -- " + url + " " + repo + "; fi";
+        if (credential == null) return Command.sh(mirror);
+        // the password travels on stdin into a private temp file, removed when the shell exits
+        return Command.sh("DJDEPLOY_GIT_CREDENTIALS=$(mktemp) && trap 'rm -f \"$DJDEPLOY_GIT_CREDENTIALS\"' EXIT"
+                + " && export DJDEPLOY_GIT_CREDENTIALS && cat >\"$DJDEPLOY_GIT_CREDENTIALS\" && " + mirror)
+                .withStdin("password=" + credential[1] + "\n");
     }
 
     static Command resolveCommand(ReleaseLayout l, String ref) {

@@ -55,7 +55,7 @@ public final class Deployer implements AutoCloseable {
     public Deployer(EnvironmentConfig env, java.util.function.Function<HostConfig, Transport> transports, EventSink events, Redactor redactor,
                     Identity who, Clock clock, byte[] helper, int parallel) {
         this.redactor = redactor;
-        env.secrets().forEach(redactor::add);
+        redactor.addConfig(env);
         this.env = env;
         this.transports = transports;
         this.events = events;
@@ -201,7 +201,8 @@ public final class Deployer implements AutoCloseable {
         RunContext ctx = new RunContext(env, command, ref != null ? ref : release, who, clock.instant(), helper, false, redactor);
         List<HostRun> hosts = new ArrayList<>();
         for (HostConfig hc : env.hosts()) {
-            Transport t = transports.apply(hc);
+            // a command holding a secret reaches the host's shell on stdin, never on a command line
+            Transport t = io.djdeploy.step.PrivateScripts.wrap(transports.apply(hc), redactor);
             hosts.add(new HostRun(hc, t, new HostOps(t, new ReleaseLayout(env.deployTo()))));
         }
         Run run = new Run(env, ctx, hosts, events, ledger);

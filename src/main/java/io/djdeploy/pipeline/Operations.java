@@ -50,7 +50,8 @@ public final class Operations {
                 HealthCheck.Result health = null;
                 if (current != null && env.health() != null && hc.hasRole(HostConfig.WEB)) {
                     ops.ensureHelper(current, io.djdeploy.django.Helper.bytes());
-                    health = HealthCheck.parse(t.run(HealthCheck.command(hc.host(), ops.layout(), current, env.health(), current, 1)));
+                    health = HealthCheck.parse(t.run(HealthCheck.command(hc.host(), ops.layout(), current, env.health(), current, 1,
+                            HealthCheck.secret(env, env.health().url()))));
                 }
                 String web = null;
                 if (env.web().blueGreen() && hc.hasRole(HostConfig.WEB)) {

@@ -199,7 +199,8 @@ final class Recovery {
             }
             if (h.config().hasRole(HostConfig.WEB) && env.health() != null) {
                 HealthCheck.Result r = HealthCheck.parse(h.transport().run(
-                        HealthCheck.command(h.name(), h.ops().layout(), h.previous(), env.health(), h.previous(), env.health().retries())));
+                        HealthCheck.command(h.name(), h.ops().layout(), h.previous(), env.health(), h.previous(), env.health().retries(),
+                                HealthCheck.secret(env, env.health().url()))));
                 if (!r.ok()) return "previous release " + h.previous() + " is not healthy either: " + r.describe(env.health(), h.previous());
                 run.info(h.name(), "back on release " + h.previous() + ": " + r.describe(env.health(), h.previous()));
             }

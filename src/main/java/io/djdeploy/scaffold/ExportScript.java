@@ -109,6 +109,10 @@ public final class ExportScript {
                 throw new Unsupported("the config contains '" + placeholder + "', which export-script uses as a placeholder");
             }
         }
+        if (io.djdeploy.step.Redactor.splitPassword(env.repo()) != null) {
+            throw new Unsupported("repo: holds a password, and export-script never writes a secret into a script "
+                    + "(let git on the host find it: a credential helper, or an SSH deploy key)");
+        }
         ExportScript s = new ExportScript(env, host, ref);
         s.plan();
         String script = s.write(origin);
@@ -137,8 +141,13 @@ public final class ExportScript {
         if (env.health() != null) keys.put("health.url", env.health().url());
         keys.put("verify.status", env.verify().status());
         keys.put("verify.logs", env.verify().logs());
+        for (VerifyConfig.Url u : env.verify().urls()) keys.putIfAbsent("verify.urls", u.url());
+        java.util.List<String> hosts = env.hosts().stream().map(HostConfig::host).toList();
         for (String secret : env.secrets()) {
-            if (secret == null || secret.length() < 4 || !script.contains(secret)) continue;
+            // the same matching as the redactor's: rendered for each host, escaped, encoded
+            io.djdeploy.step.Redactor one = new io.djdeploy.step.Redactor();
+            one.addConfigSecrets(java.util.List.of(secret), hosts);
+            if (secret == null || !one.holdsSecret(script)) continue;
             String key = keys.entrySet().stream().filter(e -> e.getValue() != null && e.getValue().contains(secret))
                     .map(Map.Entry::getKey).findFirst().orElse("a config value");
             throw new Unsupported(key + ": marked secret: true, and export-script never writes a secret into a script "

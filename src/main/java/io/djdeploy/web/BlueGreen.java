@@ -184,7 +184,7 @@ public final class BlueGreen {
         // booting (retries > 1): however slow each attempt is, give up after web.boot_timeout
         return HealthCheck.command(x.host().name(), x.host().ops().layout(), release, env.health(), release, retries, Duration.ofMillis(200),
                 env.web().tcp() ? null : socket(env, color), env.web().tcp() ? "127.0.0.1:" + env.web().ports().of(color) : null,
-                retries > 1 ? env.web().bootTimeout() : null);
+                retries > 1 ? env.web().bootTimeout() : null, HealthCheck.secret(env, env.health().url()));
     }
 
     /**
@@ -220,7 +220,8 @@ public final class BlueGreen {
                 return List.of(stateCommand(env, layout), stopCommand(env, layout, idle), pinCommand(layout, idle, ctx.releaseId()),
                         startCommand(env, layout, ctx.releaseId(), idle),
                         HealthCheck.command(h.name(), layout, ctx.releaseId(), env.health(), ctx.releaseId(), 1, Duration.ofMillis(200),
-                                env.web().tcp() ? null : socket(env, idle), env.web().tcp() ? "127.0.0.1:<port of idle color>" : null, null));
+                                env.web().tcp() ? null : socket(env, idle), env.web().tcp() ? "127.0.0.1:<port of idle color>" : null, null,
+                                HealthCheck.secret(env, env.health().url())));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 String release = x.ctx().releaseId();

@@ -18,8 +18,26 @@ public final class HealthCheck {
     private HealthCheck() {}
 
     /** @param expectRelease the release id that must be reported, or null to check status only */
-    public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease, int retries) {
-        return command(host, layout, helperRelease, h, expectRelease, retries, h.interval(), null, null, null);
+    public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease, int retries,
+                                  boolean secretUrl) {
+        return command(host, layout, helperRelease, h, expectRelease, retries, h.interval(), null, null, null, secretUrl);
+    }
+
+    /**
+     * Whether a URL is marked {@code secret: true}: it then reaches the helper on its standard
+     * input ({@code --url -}), never on a command line that {@code ps} shows. A URL that is not
+     * secret stays an argument, which the helper of a release made by an older djdeploy reads.
+     */
+    public static boolean secret(io.djdeploy.config.EnvironmentConfig env, String url) {
+        return url != null && env.secrets().contains(url);
+    }
+
+    /** {@code --url URL}, or {@code --url -} with the URL on standard input when it is secret. */
+    private static Command withUrl(List<String> argv, int at, String url, boolean secret) {
+        argv.add(at, "--url");
+        argv.add(at + 1, secret ? "-" : url);
+        Command c = Command.of(argv);
+        return secret ? c.withStdin(url + "\n") : c;
     }
 
     /**
@@ -28,9 +46,9 @@ public final class HealthCheck {
      * {@code deadline} the retries stop once it has passed, however slow each attempt is.
      */
     public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease,
-                                  int retries, java.time.Duration interval, String unixSocket, String tcp, java.time.Duration deadline) {
+                                  int retries, java.time.Duration interval, String unixSocket, String tcp, java.time.Duration deadline,
+                                  boolean secretUrl) {
         List<String> argv = new ArrayList<>(List.of(layout.venvPython(helperRelease), layout.helper(helperRelease), "health",
-                "--url", url(h, host),
                 "--status", String.valueOf(h.status()),
                 "--timeout", seconds(h.timeout().toMillis()),
                 "--retries", String.valueOf(retries),
@@ -56,21 +74,21 @@ public final class HealthCheck {
         // the helper's own retries (or deadline) bound the time; the transport timeout is a backstop
         long budget = deadline != null ? deadline.plus(h.timeout()).toMillis() + 30_000
                 : (h.timeout().toMillis() + interval.toMillis()) * retries + 30_000;
-        return Command.of(argv).withTimeout(java.time.Duration.ofMillis(budget));
+        return withUrl(argv, 3, url(h, host), secretUrl).withTimeout(java.time.Duration.ofMillis(budget));
     }
 
     /** An extra verification URL: its status, and (when given) a text the body must contain. */
     public static Command extraCommand(String host, ReleaseLayout layout, String helperRelease, HealthConfig base,
-                                       io.djdeploy.config.VerifyConfig.Url u) {
+                                       io.djdeploy.config.VerifyConfig.Url u, boolean secretUrl) {
         List<String> argv = new ArrayList<>(List.of(layout.venvPython(helperRelease), layout.helper(helperRelease), "health",
-                "--url", u.url().replace("{host}", host), "--status", String.valueOf(u.status()),
+                "--status", String.valueOf(u.status()),
                 "--timeout", seconds(base == null ? 5000 : base.timeout().toMillis()), "--retries", "3", "--interval", "0.5",
                 "--mode", u.text() == null ? "off" : "body"));
         if (u.text() != null) {
             argv.add("--expect");
             argv.add(u.text());
         }
-        return Command.of(argv);
+        return withUrl(argv, 3, u.url().replace("{host}", host), secretUrl);
     }
 
     /** The URL with {host} replaced by the host's configured address. */

@@ -112,7 +112,8 @@ public final class WebSteps {
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 HealthConfig hc = ctx.env().health();
-                return List.of(HealthCheck.command(h.name(), h.ops().layout(), ctx.releaseId(), hc, ctx.releaseId(), hc.retries()));
+                return List.of(HealthCheck.command(h.name(), h.ops().layout(), ctx.releaseId(), hc, ctx.releaseId(), hc.retries(),
+                        HealthCheck.secret(ctx.env(), hc.url())));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 try {
@@ -129,7 +130,8 @@ public final class WebSteps {
     static void verifyMore(StepExec x, String release) throws StepFailure, TransportException, InterruptedException {
         io.djdeploy.config.VerifyConfig v = x.ctx().env().verify();
         for (io.djdeploy.config.VerifyConfig.Url u : v.urls()) {
-            Command c = HealthCheck.extraCommand(x.host().name(), x.host().ops().layout(), release, x.ctx().env().health(), u);
+            Command c = HealthCheck.extraCommand(x.host().name(), x.host().ops().layout(), release, x.ctx().env().health(), u,
+                    HealthCheck.secret(x.ctx().env(), u.url()));
             CommandResult r = x.query(c);
             HealthCheck.Result res = HealthCheck.parse(r);
             String what = u.url().replace("{host}", x.host().name());
@@ -169,7 +171,8 @@ public final class WebSteps {
     public static HealthCheck.Result verify(StepExec x, String helperRelease, String expect)
             throws StepFailure, TransportException, InterruptedException {
         HealthConfig hc = x.ctx().env().health();
-        Command c = HealthCheck.command(x.host().name(), x.host().ops().layout(), helperRelease, hc, expect, hc.retries());
+        Command c = HealthCheck.command(x.host().name(), x.host().ops().layout(), helperRelease, hc, expect, hc.retries(),
+                HealthCheck.secret(x.ctx().env(), hc.url()));
         CommandResult r = x.query(c);
         HealthCheck.Result res = HealthCheck.parse(r);
         if (!res.ok()) {

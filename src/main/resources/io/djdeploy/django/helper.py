@@ -6,7 +6,7 @@ It never prints settings values or the contents of the env file.
 Commands:
   run --env-file F [--settings MOD] -- PROGRAM ARGS...   exec PROGRAM with the env file loaded
   relocate-venv OLD NEW                                   fix paths in a copied virtualenv
-  health --url U [...]                                    prove a release serves (JSON result)
+  health --url U|- [...]                                  prove a release serves (JSON result); - reads U from stdin
   migrations [--all] [--settings MOD] [--env-file F] [--no-sql] [--database ALIAS] [--pretty]
                                                           migration facts as one JSON object; run
                                                           in the project dir (where manage.py is)
@@ -146,6 +146,9 @@ def http_get(url, timeout, unix_socket=None, tcp=None):
 
 
 def cmd_health(args):
+    if args.url == "-":
+        # a secret URL comes on stdin, so no command line (ps, /proc/PID/cmdline) shows it
+        args.url = sys.stdin.readline().strip()
     last = {}
     started = time.monotonic()
     for attempt in range(1, args.retries + 1):
@@ -635,6 +638,8 @@ def cmd_backup(args):
     sqlite: the sqlite3 online-backup API (a consistent copy while the site serves).
     """
     import subprocess
+    # a dump holds every row: only its owner may read it (pg_dump and sqlite create files with the umask)
+    os.umask(0o077)
     try:
         _prepare_environment(args)
         _django_setup()
@@ -670,6 +675,7 @@ def cmd_backup(args):
             finally:
                 dst.close()
                 src.close()
+        os.chmod(args.out + ".tmp", 0o600)
         os.replace(args.out + ".tmp", args.out)
         print("backup written: %s (%d bytes)" % (args.out, os.path.getsize(args.out)))
         return 0
