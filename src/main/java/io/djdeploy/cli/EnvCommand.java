@@ -111,8 +111,10 @@ abstract class EnvCommand implements Callable<Integer> {
 
     int exitCode(RunResult r) {
         ExitCode code = ExitCode.of(r);
-        if (code != ExitCode.OK) throw new CliException(code, r.message());
-        if (!output.json()) out().println(r.message());
+        // the run's message may quote a host's output: masked, and safe for a terminal
+        String message = redactor.apply(r.message());
+        if (code != ExitCode.OK) throw new CliException(code, message);
+        if (!output.json()) out().println(TextRenderer.terminalSafe(message, false));
         return 0;
     }
 }

@@ -25,7 +25,7 @@ public final class JsonRenderer implements EventSink {
         node.put("event", e.type());
         node.put("ts", Instant.now().toString());
         node.setAll((ObjectNode) Json.MAPPER.valueToTree(e));
-        out.println(redactor.apply(Json.line(node)));
+        out.println(Json.line(redact(node, redactor)));
         out.flush();
     }
 
@@ -34,7 +34,26 @@ public final class JsonRenderer implements EventSink {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("event", type);
         node.setAll((ObjectNode) Json.MAPPER.valueToTree(value));
-        out.println(redactor.apply(Json.line(node)));
+        out.println(Json.line(redact(node, redactor)));
         out.flush();
+    }
+
+    /**
+     * Masks every string of a JSON tree BEFORE it is written: in the written text a secret
+     * holding a quote, a backslash or a control character is escaped and no longer matches.
+     */
+    static com.fasterxml.jackson.databind.JsonNode redact(com.fasterxml.jackson.databind.JsonNode n, Redactor redactor) {
+        if (n instanceof ObjectNode o) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String f : names) o.set(f, redact(o.get(f), redactor));
+            return o;
+        }
+        if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) a.set(i, redact(a.get(i), redactor));
+            return a;
+        }
+        if (n.isTextual()) return com.fasterxml.jackson.databind.node.TextNode.valueOf(redactor.apply(n.textValue()));
+        return n;
     }
 }

@@ -40,20 +40,8 @@ public class Main implements Runnable {
         }
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            // a template of the project's deploy/templates/ that does not render is the user's config
-            ExitCode code = ex instanceof CliException ce ? ce.exitCode()
-                    : ex instanceof io.djdeploy.template.TemplateException ? ExitCode.CONFIG : ExitCode.FAILURE;
-            String message = ex instanceof CliException || ex instanceof io.djdeploy.template.TemplateException ? ex.getMessage()
-                    : "unexpected error: " + ex + (stacktrace ? "" : " (run again with --stacktrace for details)");
-            if (json) {
-                out.println(io.djdeploy.release.Json.line(java.util.Map.of("event", "error", "exit_code", code.code, "message", message)));
-            }
-            err.println(Style.detect().red("djdeploy: error: ") + message);
-            if (stacktrace) ex.printStackTrace(err);
-            err.flush();
-            return code.code;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                error(ex, redactor(commandLine.getCommand()), json, stacktrace, out, err));
         // a bad command line reads like every other error: one "djdeploy: error:" line, then a hint (not the whole usage)
         cl.setParameterExceptionHandler((ex, arguments) -> {
             String message = usageMessage(ex);
@@ -68,6 +56,39 @@ public class Main implements Runnable {
             return ExitCode.USAGE.code;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The final error: one line on stderr, an {@code error} event with --format json, the stack
+     * trace with --stacktrace. Each is masked by the command's redactor (it knows the env file's
+     * values and the config's secrets by now) BEFORE it is escaped as JSON, and the line is made
+     * safe for a terminal (the message may quote a host's output).
+     */
+    static int error(Exception ex, io.djdeploy.step.Redactor redactor, boolean json, boolean stacktrace, PrintWriter out, PrintWriter err) {
+        // a template of the project's deploy/templates/ that does not render is the user's config
+        ExitCode code = ex instanceof CliException ce ? ce.exitCode()
+                : ex instanceof io.djdeploy.template.TemplateException ? ExitCode.CONFIG : ExitCode.FAILURE;
+        String message = redactor.apply(ex instanceof CliException || ex instanceof io.djdeploy.template.TemplateException ? ex.getMessage()
+                : "unexpected error: " + ex + (stacktrace ? "" : " (run again with --stacktrace for details)"));
+        if (json) {
+            out.println(io.djdeploy.release.Json.line(java.util.Map.of("event", "error", "exit_code", code.code, "message", message)));
+            out.flush();
+        }
+        err.println(Style.detect().red("djdeploy: error: ") + TextRenderer.terminalSafe(message, false));
+        if (stacktrace) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(TextRenderer.terminalSafe(redactor.apply(trace.toString()), false));
+        }
+        err.flush();
+        return code.code;
+    }
+
+    /** The redactor a command filled while it ran (env file values, config secrets), or an empty one. */
+    static io.djdeploy.step.Redactor redactor(Object command) {
+        if (command instanceof EnvCommand c) return c.redactor;
+        if (command instanceof MigrationsCommand m) return m.redactor;
+        return new io.djdeploy.step.Redactor();
     }
 
     /** picocli's message on one line, starting lower-case like every other djdeploy error. */

@@ -38,6 +38,9 @@ import java.util.concurrent.Callable;
 @picocli.CommandLine.Command(name = "migrations",
         description = "Show pending migrations with each operation's class (safe, review) and reasons.")
 class MigrationsCommand implements Callable<Integer> {
+    /** Fed by the analysis (env file, config secrets); Main masks the final error with it. */
+    final Redactor redactor = new Redactor();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "ENV", description = "Environment (not with --local).")
     String environment;
 
@@ -125,7 +128,6 @@ class MigrationsCommand implements Callable<Integer> {
     private MigrationPlan analyzeRemote() {
         ref.check();
         EnvironmentConfig env = filter.apply(config.environment(environment));
-        Redactor redactor = new Redactor();
         EventSink sink = output.json() ? EventSink.NONE
                 : new TextRenderer(spec.commandLine().getOut(), output.verbose, redactor, Style.detect());
         try (Deployer d = new Deployer(env, filter.transports(env), sink, redactor,
@@ -135,7 +137,7 @@ class MigrationsCommand implements Callable<Integer> {
             // no plan: the run stopped before the analysis (its own exit code) or the analysis failed
             ExitCode code = ExitCode.of(result);
             boolean beforeAnalysis = code == ExitCode.CONNECT || code == ExitCode.LOCKED || code == ExitCode.INTERRUPTED;
-            throw new CliException(beforeAnalysis ? code : ExitCode.ANALYSIS_FAILED, result.message());
+            throw new CliException(beforeAnalysis ? code : ExitCode.ANALYSIS_FAILED, redactor.apply(result.message()));
         }
     }
 }

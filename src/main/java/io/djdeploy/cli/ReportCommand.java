@@ -39,7 +39,7 @@ class ReportCommand extends EnvCommand {
             throw new CliException(ExitCode.USAGE, "ID: '" + id + "' is not a release id (14 digits, e.g. 20261123194512)");
         }
         EnvironmentConfig env = env();
-        env.secrets().forEach(redactor::add);
+        redactor.addConfig(env);
 
         Map<String, List<LedgerEntry>> ledgers = new LinkedHashMap<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
@@ -57,6 +57,9 @@ class ReportCommand extends EnvCommand {
             throw new CliException(ExitCode.CONNECT, e.getKey() + ": " + e.getValue());
         }
 
+        // masked BEFORE the page escapes them: an escaped secret (&amp;, &quot;) would no longer match
+        ledgers.replaceAll((h, entries) -> entries.stream().map(this::redacted).toList());
+        unreadable.replaceAll((h, why) -> redactor.apply(why));
         List<ReportHtml.Run> runs = ReportHtml.runs(ledgers);
         ReportHtml.Run run = ReportHtml.pick(runs, id).orElseThrow(() -> new CliException(ExitCode.NO_TARGET, id == null
                 ? "no deploy or rollback recorded yet in the ledger of " + String.join(", ", ledgers.keySet())
@@ -80,6 +83,16 @@ class ReportCommand extends EnvCommand {
                     + (run.hosts().size() == 1 ? " host" : " hosts") + ") written to " + file);
         }
         return 0;
+    }
+
+    /** A ledger entry with every text masked (entries written by an older djdeploy may hold a secret). */
+    private LedgerEntry redacted(LedgerEntry e) {
+        try {
+            return io.djdeploy.release.Json.MAPPER.treeToValue(JsonRenderer.redact(io.djdeploy.release.Json.MAPPER.valueToTree(e), redactor),
+                    LedgerEntry.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException ex) {
+            throw new IllegalStateException("cannot mask a ledger entry: " + ex.getMessage(), ex);
+        }
     }
 
     /** With --format json and -o: what was written, as one JSON line. */

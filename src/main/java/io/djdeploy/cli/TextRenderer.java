@@ -38,7 +38,7 @@ public final class TextRenderer implements EventSink {
             line("[" + s.host() + "] " + ("ok".equals(s.status()) ? style.green("ok  ") : style.red("FAIL"))
                     + " " + pad(s.step(), 16) + " " + seconds(s.durationMs()));
         } else if (e instanceof Event.Output o) {
-            if (verbose) line("[" + o.host() + "]   " + o.line());
+            if (verbose) line("[" + o.host() + "]   " + host(o.line()));
         } else if (e instanceof Event.Info i) {
             line((i.host() != null ? "[" + i.host() + "] " : "") + i.message());
         } else if (e instanceof Event.Warning w) {
@@ -64,7 +64,7 @@ public final class TextRenderer implements EventSink {
         if (!f.tail().isEmpty()) {
             line(p + "last output:");
             List<String> tail = f.tail().size() > 15 ? f.tail().subList(f.tail().size() - 15, f.tail().size()) : f.tail();
-            for (String l : tail) line(p + "| " + l);
+            for (String l : tail) line(p + "| " + host(l));
         }
     }
 
@@ -91,6 +91,47 @@ public final class TextRenderer implements EventSink {
     }
 
     private void line(String s) {
-        out.println(redactor.apply(s));
+        out.println(terminalSafe(redactor.apply(s), true));
+    }
+
+    /** A line a host printed: masked, then stripped of every control sequence, colors too. */
+    private String host(String s) {
+        return terminalSafe(redactor.apply(s), false);
+    }
+
+    /** The only escape sequences djdeploy itself writes (Style): bold, red, green, yellow, reset. */
+    private static final java.util.regex.Pattern OWN_STYLE = java.util.regex.Pattern.compile("\u001b\\[(?:0|1|31|32|33)m");
+
+    /**
+     * Text safe for a terminal: a host's output must not move the cursor, retitle the window
+     * (OSC), rewrite a line with a carriage return, hide text or write links. Every control
+     * character but tab and newline, C1 controls and bidi overrides become visible notation
+     * ({@code ^[}, {@code ^M}, {@code <U+202E>}); with {@code ownStyle}, Style's own colors stay.
+     */
+    static String terminalSafe(String s, boolean ownStyle) {
+        if (s == null) return null;
+        StringBuilder b = null;
+        java.util.regex.Matcher style = ownStyle ? OWN_STYLE.matcher(s) : null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 && c != '\t' && c != '\n' || c == 0x7f || c >= 0x80 && c <= 0x9f
+                    || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069;
+            if (control && c == 0x1b && style != null && style.find(i) && style.start() == i) {
+                if (b != null) b.append(s, i, style.end());
+                i = style.end() - 1;
+                continue;
+            }
+            if (control && b == null) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            if (!control) {
+                if (b != null) b.append(c);
+            } else if (c < 0x20) {
+                b.append('^').append((char) (c + 64));
+            } else if (c == 0x7f) {
+                b.append("^?");
+            } else {
+                b.append(String.format(java.util.Locale.ROOT, "<U+%04X>", (int) c));
+            }
+        }
+        return b == null ? s : b.toString();
     }
 }
