@@ -14,7 +14,9 @@ class ReleasesCommand extends EnvCommand {
     public Integer call() throws InterruptedException {
         List<Operations.ReleaseRow> rows;
         try {
-            rows = operations(env()).releases();
+            Operations ops = operations(env());
+            rows = ops.releases();
+            ops.warnings().forEach(w -> spec.commandLine().getErr().println("djdeploy: warning: " + w));
         } catch (TransportException e) {
             throw new CliException(ExitCode.CONNECT, e.host() + ": " + e.getMessage());
         }

@@ -18,7 +18,7 @@ class RollbackCommand extends EnvCommand {
 
     @Override
     public Integer call() {
-        if (to != null && !ReleaseLayout.RELEASE_ID.matcher(to).matches()) {
+        if (to != null && !ReleaseLayout.isId(to)) {
             throw new CliException(ExitCode.USAGE, "--to: '" + to + "' is not a release id (14 digits, e.g. 20261123194512)");
         }
         EnvironmentConfig env = env();

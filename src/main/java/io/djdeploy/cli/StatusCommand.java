@@ -10,7 +10,9 @@ import java.util.List;
 class StatusCommand extends EnvCommand {
     @Override
     public Integer call() throws InterruptedException {
-        List<Operations.HostStatus> rows = operations(env()).status();
+        Operations ops = operations(env());
+        List<Operations.HostStatus> rows = ops.status();
+        ops.warnings().forEach(w -> spec.commandLine().getErr().println("djdeploy: warning: " + w));
         boolean allGood = true;
         JsonRenderer json = output.json() ? new JsonRenderer(out(), redactor) : null;
         PrintWriter out = out();

@@ -83,7 +83,7 @@ public final class VenvStep implements Step {
             int slash = line.indexOf('/');
             if (slash <= 0) continue;
             String candidate = line.substring(0, slash);
-            if (!ReleaseLayout.RELEASE_ID.matcher(candidate).matches() || candidate.equals(id)) continue;
+            if (!ReleaseLayout.isId(candidate) || candidate.equals(id)) continue;
             if (best == null || candidate.compareTo(best) > 0) best = candidate;
         }
         return best;

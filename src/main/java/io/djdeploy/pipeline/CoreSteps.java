@@ -5,7 +5,6 @@ import io.djdeploy.step.RunContext;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
-import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.release.LockInfo;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.release.Revision;
@@ -96,6 +95,7 @@ public final class CoreSteps {
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
                 x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
+                x.host().ops().warnings().forEach(x::warn);
                 x.info("current release: " + (x.host().previous() == null ? "none (first deploy)" : x.host().previous()));
             }
         };
@@ -151,11 +151,16 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return FETCH; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(mirrorCommand(h.ops().layout(), ctx.env()), resolveCommand(h.ops().layout(), ctx.ref()));
+                return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 ReleaseLayout l = x.host().ops().layout();
-                x.check(mirrorCommand(l, x.ctx().env()));
+                Command mirror = mirrorCommand(l, x.ctx().env().repo());
+                CommandResult m = x.run(mirror);
+                if (m.exitCode() == NOT_A_MIRROR) {
+                    throw new StepFailure(notAMirror(x.host().name(), l.repo()), mirror.script(), m.exitCode(), m.tail());
+                }
+                if (!m.ok()) throw new StepFailure("command failed with exit status " + m.exitCode(), mirror.script(), m.exitCode(), m.tail());
                 Command resolve = resolveCommand(l, x.ctx().ref());
                 CommandResult r = x.query(resolve);
                 String sha = r.out();
@@ -179,13 +184,28 @@ public final class CoreSteps {
      */
     static final String CREDENTIAL_HELPER = "!f() { test \"$1\" = get && cat \"$DJDEPLOY_GIT_CREDENTIALS\"; }; f";
 
-    static Command mirrorCommand(ReleaseLayout l, EnvironmentConfig env) {
-        String[] credential = io.djdeploy.step.Redactor.splitPassword(env.repo());
+    /** Exit status of the mirror command when deploy_to/repo is something djdeploy did not create (EX_DATAERR). */
+    static final int NOT_A_MIRROR = 65;
+
+    static String notAMirror(String host, String path) {
+        return path + " on " + host + " exists but is not djdeploy's bare git mirror; djdeploy never deletes what it did not"
+                + " create: move it away (mv " + path + " " + path + ".bak) or remove it yourself, then deploy again";
+    }
+
+    /**
+     * Fetches into the bare mirror, or clones it where nothing is. Anything else at repo/ (a
+     * checkout with someone's uncommitted work, a file) is refused, never removed: rmdir only
+     * takes an empty directory away.
+     */
+    static Command mirrorCommand(ReleaseLayout l, String repoUrl) {
+        String[] credential = io.djdeploy.step.Redactor.splitPassword(repoUrl);
         String repo = quote(l.repo());
-        String url = quote(credential == null ? env.repo() : credential[0]);
+        String url = quote(credential == null ? repoUrl : credential[0]);
         String git = credential == null ? "git" : "git -c credential.helper= -c " + quote(CREDENTIAL_HELPER);
         String mirror = "if [ -f " + repo + "/HEAD ]; then " + git + " -C " + repo + " remote set-url origin " + url
-                + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rm -rf " + repo
+                + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rmdir " + repo + " 2>/dev/null;"
+                + " if [ -e " + repo + " ] || [ -L " + repo + " ]; then echo " + quote(l.repo() + " exists but is not djdeploy's bare git mirror:"
+                + " move it away (mv " + l.repo() + " " + l.repo() + ".bak), then deploy again") + " >&2; exit " + NOT_A_MIRROR + "; fi"
                 + " && " + git + " clone --mirror --quiet -- " + url + " " + repo + "; fi";
         if (credential == null) return Command.sh(mirror);
         // the password travels on stdin into a private temp file, removed when the shell exits

@@ -25,12 +25,22 @@ public final class Operations {
     private final Function<HostConfig, Transport> transports;
     private final Identity who;
     private final Clock clock;
+    private final List<String> warnings = new ArrayList<>();
 
     public Operations(EnvironmentConfig env, Function<HostConfig, Transport> transports, Identity who, Clock clock) {
         this.env = env;
         this.transports = transports;
         this.who = who;
         this.clock = clock;
+    }
+
+    /** What the reads skipped (torn ledger lines, junk in releases/), as "host: message". */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    private void collect(String host, HostOps ops) {
+        ops.warnings().forEach(w -> warnings.add(host + ": " + w));
     }
 
     public record HostStatus(String host, String roles, String current, Revision revision, LockInfo lock,
@@ -46,6 +56,7 @@ public final class Operations {
                 Revision rev = current == null ? null : ops.revision(current);
                 LockInfo lock = ops.readLock();
                 List<LedgerEntry> ledger = ops.ledger();
+                collect(hc.host(), ops);
                 LedgerEntry last = ledger.isEmpty() ? null : ledger.get(ledger.size() - 1);
                 HealthCheck.Result health = null;
                 if (current != null && env.health() != null && hc.hasRole(HostConfig.WEB)) {
@@ -78,6 +89,7 @@ public final class Operations {
             List<String> present = ops.completeReleases();
             String current = ops.currentRelease();
             List<LedgerEntry> ledger = ops.ledger();
+            collect(hc.host(), ops);
             java.util.Set<String> bad = BadReleases.of(ledger);
             List<ReleaseRow> rows = new ArrayList<>();
             java.util.Set<String> finished = new java.util.HashSet<>();

@@ -33,6 +33,7 @@ final class RollbackTarget implements Checkpoint {
                 if (common == null) common = complete;
                 else common.retainAll(complete);
                 bad.addAll(BadReleases.of(h.ops().ledger()));
+                h.ops().warnings().forEach(w -> run.warn(h.name(), w));
                 currents.add(String.valueOf(h.previous()));
             }
         } catch (TransportException e) {

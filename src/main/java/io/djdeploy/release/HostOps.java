@@ -20,6 +20,8 @@ public final class HostOps {
 
     private final Transport transport;
     private final ReleaseLayout layout;
+    private final Set<String> warned = new java.util.HashSet<>();
+    private final List<String> pending = new ArrayList<>();
 
     public HostOps(Transport transport, ReleaseLayout layout) {
         this.transport = transport;
@@ -36,13 +38,25 @@ public final class HostOps {
 
     // ---- lock ----
 
-    /** mkdir is atomic: exactly one of two concurrent deploys creates the directory. */
+    /**
+     * The info is written into a temp dir that is then renamed to {@code lock}: rename(2) is
+     * atomic, so exactly one of two concurrent deploys gets the lock, and a lock never exists
+     * without its info (on a full disk the write fails before anything is locked; an empty
+     * {@code lock} would refuse every later deploy as "locked by unknown user"). Our lock dir is
+     * never empty, so {@code mv -T} onto one that exists fails; an empty one left by an older
+     * version is still reported as held, never taken over.
+     */
     public Command lockCommand(LockInfo info) {
         String l = quote(layout.lock());
-        return Command.sh("mkdir -p " + quote(layout.meta())
-                + " && if mkdir " + l + " 2>/dev/null; then cat > " + quote(layout.lockInfo())
-                + "; elif [ -d " + l + " ]; then cat " + quote(layout.lockInfo()) + " 2>/dev/null; exit " + LOCK_HELD
-                + "; else mkdir " + l + "; fi").withStdin(Json.line(info) + "\n");
+        String held = "cat " + quote(layout.lockInfo()) + " 2>/dev/null; exit " + LOCK_HELD;
+        return Command.sh("mkdir -p " + quote(layout.meta()) + " && lock_tmp=" + quote(layout.meta()) + "/lock.tmp.$$"
+                + " && if [ -d " + l + " ]; then " + held + "; fi"
+                + " && rm -rf \"$lock_tmp\" && mkdir \"$lock_tmp\""
+                + " && { cat > \"$lock_tmp/info.json\" || { rm -rf \"$lock_tmp\"; echo " + quote("cannot write the lock info in "
+                + layout.meta() + " (disk full?)") + " >&2; exit 1; }; }"
+                + " && if lock_err=$(mv -T \"$lock_tmp\" " + l + " 2>&1); then :; else rm -rf \"$lock_tmp\";"
+                + " if [ -d " + l + " ]; then " + held + "; fi; echo \"$lock_err\" >&2; exit 1; fi")
+                .withStdin(Json.line(info) + "\n");
     }
 
     /** @return null when acquired, else the holder (possibly with unknown details) */
@@ -124,11 +138,17 @@ public final class HostOps {
         return ids(r.out());
     }
 
-    private static List<String> ids(String out) {
+    /**
+     * Release ids among directory entries. Anything else (a 14-digit name that is no time stamp,
+     * someone's backup dir) is ignored with a warning: junk must never stop a deploy or rollback.
+     */
+    private List<String> ids(String out) {
         TreeSet<String> s = new TreeSet<>();
         for (String line : out.split("\n")) {
             String id = line.strip();
-            if (ReleaseLayout.RELEASE_ID.matcher(id).matches()) s.add(id);
+            if (id.isEmpty()) continue;
+            if (ReleaseLayout.isId(id)) s.add(id);
+            else warn(layout.releases() + "/" + id + " is not a release (id: UTC yyyyMMddHHmmss): ignored");
         }
         return new ArrayList<>(s);
     }
@@ -170,8 +190,14 @@ public final class HostOps {
 
     // ---- ledger ----
 
+    /**
+     * A write killed halfway leaves a last line without its newline: the next entry starts on a
+     * line of its own, so only the torn line is lost, never the entry after it.
+     */
     public Command appendLedgerCommand(LedgerEntry e) {
-        return Command.sh("mkdir -p " + quote(layout.meta()) + " && cat >> " + quote(layout.ledger()))
+        String f = quote(layout.ledger());
+        return Command.sh("mkdir -p " + quote(layout.meta()) + " && { [ ! -s " + f + " ] || [ -z \"$(tail -c 1 " + f + ")\" ] || echo >> " + f
+                + "; } && cat >> " + f)
                 .withStdin(Json.line(e) + "\n");
     }
 
@@ -183,15 +209,28 @@ public final class HostOps {
     public List<LedgerEntry> ledger() throws TransportException, InterruptedException {
         CommandResult r = transport.run(Command.sh("cat " + quote(layout.ledger()) + " 2>/dev/null || true"));
         List<LedgerEntry> out = new ArrayList<>();
-        for (String line : r.stdout().split("\n")) {
-            if (line.isBlank()) continue;
+        String[] lines = r.stdout().split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].isBlank()) continue;
             try {
-                out.add(Json.read(line, LedgerEntry.class));
+                out.add(Json.read(lines[i], LedgerEntry.class));
             } catch (IllegalArgumentException e) {
-                // a torn or foreign line: keep reading the rest
+                // a torn (killed) write or a foreign line: keep reading the rest
+                warn(layout.ledger() + " line " + (i + 1) + " is not a ledger entry (a write cut short?): skipped");
             }
         }
         return out;
+    }
+
+    /** What reads found and skipped since the last call (torn ledger lines, junk in releases/), each once. */
+    public synchronized List<String> warnings() {
+        List<String> out = List.copyOf(pending);
+        pending.clear();
+        return out;
+    }
+
+    private synchronized void warn(String message) {
+        if (warned.add(message)) pending.add(message);
     }
 
     private void check(Command c) throws TransportException, InterruptedException, HostOpException {

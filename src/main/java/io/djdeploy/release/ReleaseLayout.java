@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
 public record ReleaseLayout(String deployTo) {
     public static final Pattern RELEASE_ID = Pattern.compile("\\d{14}");
     private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    // strict: 20260231000000 is no date (the default resolver would quietly read Feb 28)
+    private static final DateTimeFormatter ID_PARSE = DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     public String current() {
         return deployTo + "/current";
@@ -97,7 +100,18 @@ public record ReleaseLayout(String deployTo) {
 
     public static Instant idTime(String id) {
         requireId(id);
-        return java.time.LocalDateTime.parse(id, DateTimeFormatter.ofPattern("yyyyMMddHHmmss")).toInstant(ZoneOffset.UTC);
+        return java.time.LocalDateTime.parse(id, ID_PARSE).toInstant(ZoneOffset.UTC);
+    }
+
+    /** 14 digits that are a real UTC time: 20261399999999 is junk someone left in releases/, not a release. */
+    public static boolean isId(String id) {
+        if (id == null || !RELEASE_ID.matcher(id).matches()) return false;
+        try {
+            java.time.LocalDateTime.parse(id, ID_PARSE);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** A fresh id later than every existing one, even when clocks or fast retries collide. */
@@ -105,7 +119,7 @@ public record ReleaseLayout(String deployTo) {
         // ids have whole seconds: 12:00:05.8 must count as taken by an existing 120005
         Instant t = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         for (String e : existing) {
-            if (!RELEASE_ID.matcher(e).matches()) continue;
+            if (!isId(e)) continue;
             Instant et = idTime(e);
             if (!t.isAfter(et)) t = et.plusSeconds(1);
         }
@@ -113,7 +127,7 @@ public record ReleaseLayout(String deployTo) {
     }
 
     public static void requireId(String id) {
-        if (id == null || !RELEASE_ID.matcher(id).matches()) {
+        if (!isId(id)) {
             throw new IllegalArgumentException("not a release id (14 digits, UTC yyyyMMddHHmmss): " + id);
         }
     }
@@ -124,6 +138,6 @@ public record ReleaseLayout(String deployTo) {
         String t = target.strip();
         int slash = t.lastIndexOf('/');
         String id = slash >= 0 ? t.substring(slash + 1) : t;
-        return RELEASE_ID.matcher(id).matches() ? id : null;
+        return isId(id) ? id : null;
     }
 }

@@ -1,6 +1,11 @@
 package io.djdeploy.release;
 
+import io.djdeploy.remote.Command;
+import io.djdeploy.remote.CommandResult;
 import io.djdeploy.remote.LocalTransport;
+import io.djdeploy.remote.OutputSink;
+import io.djdeploy.remote.Transport;
+import io.djdeploy.remote.TransportException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Lock, switch and ledger logic against a real directory through the local transport. */
 class HostOpsTest {
@@ -105,6 +111,88 @@ class HostOpsTest {
         assertThat(ops.releases()).containsExactly("20260101000000", "20260102000000");
         assertThat(ops.completeReleases()).containsExactly("20260101000000");
         assertThat(ops.revision("20260101000000").id()).isEqualTo("20260101000000");
+    }
+
+    /** A shell where no file can grow (ulimit -f 0): what a full disk does to the lock's info write. */
+    static Transport noSpace(Transport real) {
+        return new Transport() {
+            public String host() { return real.host(); }
+            public void connect() throws TransportException { real.connect(); }
+            public CommandResult run(Command c, OutputSink sink) throws TransportException, InterruptedException {
+                return real.run(new Command("ulimit -f 0; " + c.script(), c.stdin(), c.timeout()), sink);
+            }
+            public void upload(byte[] content, String path, int mode) { throw new UnsupportedOperationException(); }
+            public void close() { real.close(); }
+        };
+    }
+
+    @Test
+    void aLockWhoseInfoCannotBeWrittenIsNotLeftBehind() throws Exception {
+        // given a host whose disk is full: mkdir works, writing the info file does not
+        HostOps full = new HostOps(noSpace(new LocalTransport("test")), ops().layout());
+
+        // when
+        assertThatThrownBy(() -> full.acquire(info("alice", "run-a")))
+                .isInstanceOf(HostOpException.class).hasMessageContaining("lock");
+
+        // then no lock strands the next deploy as "locked by unknown user", and nothing is left over
+        HostOps ops = ops();
+        assertThat(ops.readLock()).isNull();
+        assertThat(ops.acquire(info("bob", "run-b"))).isNull();
+        assertThat(ops.readLock().user()).isEqualTo("bob");
+        try (var files = Files.list(Path.of(ops.layout().meta()))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("lock");
+        }
+    }
+
+    @Test
+    void anEmptyLockLeftByAnOlderVersionStillCountsAsHeld() throws Exception {
+        // given
+        HostOps ops = ops();
+        Files.createDirectories(Path.of(ops.layout().lock()));
+
+        // when / then: never taken over silently (unlock --force removes it)
+        assertThat(ops.acquire(info("bob", "run-b"))).isNotNull();
+        assertThat(Path.of(ops.layout().lock())).isEmptyDirectory();
+    }
+
+    @Test
+    void anAppendAfterATornLastLineStartsOnItsOwnLine() throws Exception {
+        // given a ledger whose last write was killed halfway (no newline at its end)
+        HostOps ops = ops();
+        ops.appendLedger(entry("20260101000000", "success"));
+        Files.writeString(Path.of(ops.layout().ledger()), "{\"event\":\"dep", java.nio.file.StandardOpenOption.APPEND);
+
+        // when
+        ops.appendLedger(entry("20260102000000", "failed"));
+
+        // then the torn line is skipped (with a warning), the new entry is not swallowed with it
+        assertThat(ops.ledger()).extracting(LedgerEntry::release).containsExactly("20260101000000", "20260102000000");
+        assertThat(ops.warnings()).singleElement().asString().contains("history.jsonl", "line 2");
+        assertThat(Files.readAllLines(Path.of(ops.layout().ledger()))).hasSize(3);
+    }
+
+    @Test
+    void junkInReleasesIsIgnoredWithAWarning() throws Exception {
+        // given a 14-digit name that is no time stamp, a foreign directory and a file
+        HostOps ops = ops();
+        for (String id : List.of("20260101000000", "20261399999999", "20260231000000")) {
+            Files.createDirectories(Path.of(ops.layout().releases(), id));
+            Files.writeString(Path.of(ops.layout().releases(), id, "REVISION"), "id=" + id + "\n");
+        }
+        Files.createDirectories(Path.of(ops.layout().releases(), "old-backup"));
+        Files.writeString(Path.of(ops.layout().releases(), "notes.txt"), "x");
+
+        // when
+        List<String> releases = ops.releases();
+        List<String> complete = ops.completeReleases();
+
+        // then
+        assertThat(releases).containsExactly("20260101000000");
+        assertThat(complete).containsExactly("20260101000000");
+        assertThat(ReleaseLayout.nextId(java.time.Instant.parse("2026-01-01T00:00:00Z"), List.of("20261399999999", "20260101000000")))
+                .isEqualTo("20260101000001");
+        assertThat(String.join("\n", ops.warnings())).contains("20261399999999", "20260231000000", "old-backup", "notes.txt", "ignored");
     }
 
     static LedgerEntry entry(String release, String outcome) {
