@@ -11,7 +11,7 @@ class LockCommand extends EnvCommand {
     public Integer call() throws InterruptedException {
         try {
             LockInfo held = operations(env()).lock();
-            if (held != null) throw new CliException(ExitCode.LOCKED, "already locked by " + held.describe());
+            if (held != null) throw new CliException(ExitCode.LOCKED, "already " + held.holder());
         } catch (TransportException e) {
             throw new CliException(ExitCode.CONNECT, e.host() + ": " + e.getMessage());
         } catch (HostOpException e) {

@@ -41,7 +41,8 @@ class StatusCommand extends EnvCommand {
             }
             String stale = s.lock() == null ? null : io.djdeploy.release.Staleness.why(s.lock(),
                     io.djdeploy.step.Identity.current(System.getenv()).origin(), env().safety().staleLockAfter(), java.time.Instant.now());
-            out.println("  lock:     " + (s.lock() == null ? "free" : "held by " + s.lock().describe()
+            out.println("  lock:     " + (s.lock() == null ? "free" : s.lock().maintenance() ? s.lock().holder()
+                    + " (djdeploy unlock " + environment + " ends it)" : "held by " + s.lock().describe()
                     + (stale != null ? " -- STALE: " + stale + " (djdeploy unlock " + environment + " --force removes it)" : "")));
             if (s.last() != null) {
                 out.println("  last:     " + s.last().event() + " " + s.last().outcome() + " at " + s.last().finished()

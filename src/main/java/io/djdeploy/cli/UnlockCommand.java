@@ -25,8 +25,11 @@ class UnlockCommand extends EnvCommand {
         }
         String refused = null;
         for (Operations.UnlockResult r : results) {
-            if (r.refused()) {
-                refused = r.host() + ": locked by " + r.removed().describe() + "; use --force to remove someone else's lock";
+            if (r.refused() && r.running()) {
+                refused = r.host() + ": " + r.removed().holder() + ", a deploy still running here (pid " + r.removed().pid()
+                        + " is alive): wait for it to finish; --force removes the lock anyway";
+            } else if (r.refused()) {
+                refused = r.host() + ": " + r.removed().holder() + "; use --force to remove someone else's lock";
             } else if (r.removed() == null) {
                 out().println("[" + r.host() + "] not locked");
             } else {

@@ -379,6 +379,7 @@ public final class CoreSteps {
             super(stale != null
                     ? "locked by " + holder.describe() + "; the lock is STALE: " + stale
                             + " (remove it with djdeploy unlock ENV --force; the ledger records who did)"
+                    : holder.maintenance() ? holder.holder() + " (djdeploy lock; its owner ends the hold with djdeploy unlock ENV)"
                     : "locked by " + holder.describe() + " (djdeploy unlock to release your own lock, --force for someone else's)");
             this.holder = holder;
         }

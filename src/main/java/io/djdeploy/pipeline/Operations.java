@@ -9,6 +9,7 @@ import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.release.LockInfo;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.release.Revision;
+import io.djdeploy.release.Staleness;
 import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.web.HealthCheck;
@@ -133,11 +134,18 @@ public final class Operations {
         }
     }
 
-    public record UnlockResult(String host, LockInfo removed, boolean refused) {}
+    /** {@code running}: refused because the lock's deploy still runs on this machine. */
+    public record UnlockResult(String host, LockInfo removed, boolean refused, boolean running) {
+        public UnlockResult(String host, LockInfo removed, boolean refused) {
+            this(host, removed, refused, false);
+        }
+    }
 
     /**
      * Removes this user's lock from every host; someone else's only with {@code force}, and then
-     * the ledger records who removed whose lock. A lock is never removed silently.
+     * the ledger records who removed whose lock. A lock is never removed silently. My own lock
+     * whose deploy still runs here (another terminal: same user and origin, its pid alive) is
+     * not mine to remove either: two overlapping deploys would both run.
      */
     public List<UnlockResult> unlock(boolean force) throws TransportException, InterruptedException, HostOpException {
         List<UnlockResult> out = new ArrayList<>();
@@ -151,13 +159,14 @@ public final class Operations {
                     continue;
                 }
                 boolean mine = who.user().equals(held.user()) && who.origin().equals(held.origin());
-                if (!mine && !force) {
-                    out.add(new UnlockResult(hc.host(), held, true));
+                boolean running = !held.maintenance() && Staleness.running(held, who.origin()) && held.pid() != who.pid();
+                if ((!mine || running) && !force) {
+                    out.add(new UnlockResult(hc.host(), held, true, running));
                     continue;
                 }
                 ops.forceUnlock();
                 // a forced removal is always recorded: even "my" lock may be a dead run's (another pid)
-                if (force || !mine) {
+                if (force || !mine || running) {
                     String now = CoreSteps.iso(clock.instant());
                     ops.appendLedger(new LedgerEntry("unlock", "forced", null, null, held.ref(), null, who.user(), who.origin(),
                             hc.host(), now, now, 0L, null, null, "removed the lock of " + held.describe(), null, null, null));

@@ -7,15 +7,19 @@ import java.time.format.DateTimeParseException;
 /**
  * Whether a held lock is stale: its holder process is gone (when it was taken from this
  * machine, where we can check), or it is older than the configured age. A stale lock is
- * reported with its details; it is never removed silently (only `unlock --force`).
+ * reported with its details; it is never removed silently (only `unlock --force`). A
+ * maintenance hold (`djdeploy lock`) is never stale: it lasts until someone unlocks it.
  */
 public final class Staleness {
+    /** The lock's time has whole seconds and /proc's boot time too: allow for both. */
+    private static final Duration START_SLACK = Duration.ofSeconds(5);
+
     private Staleness() {}
 
-    /** @return why the lock is stale, or null while its holder may still be working */
+    /** @return why the lock is stale, or null while its holder may still be working (or holds it on purpose) */
     public static String why(LockInfo lock, String thisOrigin, Duration staleAfter, Instant now) {
-        if (lock.origin() != null && lock.origin().equals(thisOrigin) && lock.pid() != null
-                && ProcessHandle.of(lock.pid()).map(p -> !p.isAlive()).orElse(true)) {
+        if (lock.maintenance()) return null;
+        if (local(lock, thisOrigin) && lock.pid() != null && !running(lock, thisOrigin)) {
             return "its process " + lock.pid() + " on " + lock.origin() + " is gone";
         }
         if (lock.started() != null) {
@@ -27,6 +31,29 @@ public final class Staleness {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the lock's process is known to run: it was taken from this machine and its pid is
+     * alive, and that process is not a newer one that reuses the pid (it started after the lock).
+     */
+    public static boolean running(LockInfo lock, String thisOrigin) {
+        if (!local(lock, thisOrigin) || lock.pid() == null) return false;
+        return ProcessHandle.of(lock.pid()).filter(ProcessHandle::isAlive).map(p -> !startedAfter(p, lock)).orElse(false);
+    }
+
+    private static boolean local(LockInfo lock, String thisOrigin) {
+        return lock.origin() != null && lock.origin().equals(thisOrigin);
+    }
+
+    private static boolean startedAfter(ProcessHandle p, LockInfo lock) {
+        if (lock.started() == null) return false;
+        try {
+            Instant taken = Instant.parse(lock.started());
+            return p.info().startInstant().map(s -> s.isAfter(taken.plus(START_SLACK))).orElse(false);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     static String human(Duration d) {
