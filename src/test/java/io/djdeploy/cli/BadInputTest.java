@@ -84,6 +84,8 @@ class BadInputTest {
                 // ISO-8859-1 maps every byte to one char and back: a case that is not UTF-8 is copied byte for byte
                 Files.writeString(dir.resolve(file), fill(Files.readString(f, StandardCharsets.ISO_8859_1), dir, config),
                         StandardCharsets.ISO_8859_1);
+                // private, as an operator's key file is (one that others can read is refused before it is read)
+                Files.setPosixFilePermissions(dir.resolve(file), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             }
         }
         String[] args = Files.readAllLines(source.resolve("args")).stream()

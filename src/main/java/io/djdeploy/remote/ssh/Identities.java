@@ -11,8 +11,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -90,7 +94,37 @@ final class Identities {
         }
     }
 
+    /**
+     * OpenSSH's sshkey_perm_ok: a key file of this user that group or others may access is
+     * ignored, with these words. A key others can read is a key others may have copied.
+     */
+    static void checkPermissions(Path file) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(file, PosixFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new IOException("identity file " + file + " does not exist", e);
+        } catch (UnsupportedOperationException e) {
+            return; // not a POSIX file system: nothing to compare, as ssh on such systems
+        }
+        Set<PosixFilePermission> open = EnumSet.copyOf(a.permissions());
+        open.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
+        if (open.isEmpty() || !a.owner().getName().equals(System.getProperty("user.name"))) return;
+        throw new IOException("UNPROTECTED PRIVATE KEY FILE! Permissions " + mode(a.permissions()) + " for '" + file
+                + "' are too open: it is required that your private key files are NOT accessible by others; this private key"
+                + " is ignored (chmod 600 " + io.djdeploy.remote.Shell.quote(file.toString()) + ")");
+    }
+
+    /** The octal mode as ls and ssh print it, e.g. 0644. */
+    static String mode(Set<PosixFilePermission> perms) {
+        int m = 0;
+        for (PosixFilePermission p : perms) m |= 1 << (8 - p.ordinal());
+        return String.format("0%03o", m);
+    }
+
     private static List<KeyPair> loadFileWith(Path file, String passphrase) throws IOException {
+        checkPermissions(file);
         PassphraseProvider provider = new PassphraseProvider(passphrase);
         List<KeyPair> out = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {

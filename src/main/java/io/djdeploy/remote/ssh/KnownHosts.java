@@ -33,6 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class KnownHosts {
     static final Path GLOBAL = Path.of("/etc/ssh/ssh_known_hosts");
+    static final String CERT_AUTHORITY = "@cert-authority";
     private static final Object APPEND_LOCK = new Object();
 
     /** One host key line that matched the host. */
@@ -68,6 +69,17 @@ final class KnownHosts {
         this.acceptNew = acceptNew;
     }
 
+    /**
+     * The user's file (ssh.known_hosts, else ~/.ssh/known_hosts) and, read-only, the system-wide
+     * one: as with ssh's UserKnownHostsFile, naming a file replaces only the user's, so the
+     * system's keys and its {@code @revoked} lines still count.
+     */
+    static KnownHosts of(SshOptions options, Path global) {
+        Path user = options.resolvedKnownHosts();
+        boolean readGlobal = Files.isRegularFile(global) && !user.toAbsolutePath().normalize().equals(global.toAbsolutePath().normalize());
+        return new KnownHosts(user, readGlobal ? List.of(global) : List.of(), options.acceptNewHostKeys());
+    }
+
     Path file() {
         return file;
     }
@@ -88,6 +100,15 @@ final class KnownHosts {
         List<Known> plain = known.stream().filter(k -> k.marker() == null).toList();
         for (Known k : plain) {
             if (k.keyType().equals(type) && Arrays.equals(k.blob(), blob)) return Decision.accept(null);
+        }
+        List<Known> authorities = known.stream().filter(k -> CERT_AUTHORITY.equals(k.marker())).toList();
+        if (plain.isEmpty() && !authorities.isEmpty()) {
+            // the operator trusts this host through a CA: neither ignore that nor trust a plain key on first use
+            return Decision.refuse("host " + label + " is trusted only through " + CERT_AUTHORITY + " in "
+                    + authorities.stream().map(Known::where).collect(Collectors.joining(", "))
+                    + ", and djdeploy does not support host certificates; refusing to connect. List the host's own key"
+                    + " (check its fingerprint, " + presented + ", out of band): " + keyscan(host, port, type) + " >> "
+                    + shellWord(file.toString()));
         }
         if (!plain.isEmpty()) {
             boolean sameType = plain.stream().anyMatch(k -> k.keyType().equals(type));
@@ -163,7 +184,7 @@ final class KnownHosts {
             marker = f[0];
             i = 1;
         }
-        if (f.length < i + 3 || "@cert-authority".equals(marker)) return null;
+        if (f.length < i + 3) return null;
         byte[] blob;
         try {
             blob = Base64.getDecoder().decode(f[i + 2]);

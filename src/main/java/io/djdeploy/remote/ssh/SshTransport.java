@@ -142,9 +142,7 @@ public final class SshTransport implements Transport {
 
     private void open() throws TransportException {
         hostKeyRefusal.set(null);
-        Path configFile = options.resolvedSshConfig();
-        HostConfigEntryResolver resolver = Files.isRegularFile(configFile)
-                ? new ConfigFileHostEntryResolver(configFile) : HostConfigEntryResolver.EMPTY;
+        HostConfigEntryResolver resolver = resolver(options.resolvedSshConfig());
         HostConfigEntry entry = resolve(resolver);
         String hostName = entry.getHostName();
         int port = entry.getPort();
@@ -173,9 +171,7 @@ public final class SshTransport implements Transport {
 
         // as ssh does, HostKeyAlias names the host in known_hosts instead of HostName and port
         String alias = entry.getProperty("HostKeyAlias");
-        KnownHosts knownHosts = new KnownHosts(options.resolvedKnownHosts(),
-                options.knownHosts() == null && Files.isRegularFile(KnownHosts.GLOBAL) ? List.of(KnownHosts.GLOBAL) : List.of(),
-                options.acceptNewHostKeys());
+        KnownHosts knownHosts = KnownHosts.of(options, KnownHosts.GLOBAL);
 
         SshClient c = SshClient.setUpDefaultClient();
         c.setHostConfigEntryResolver(resolver); // resolves ProxyJump hops
@@ -263,20 +259,32 @@ public final class SshTransport implements Transport {
         return m;
     }
 
+    /**
+     * ~/.ssh/config (if any) with ssh's defaults for what it leaves open: port 22, the name as
+     * the host name, the local user. MINA resolves every ProxyJump hop through this too, and
+     * leaves a hop without a port at -1 ("Invalid port: -1") when nothing fills it in.
+     */
+    static HostConfigEntryResolver resolver(Path configFile) {
+        HostConfigEntryResolver config = Files.isRegularFile(configFile)
+                ? new ConfigFileHostEntryResolver(configFile) : HostConfigEntryResolver.EMPTY;
+        return (host, port, local, user, proxyJump, context) -> {
+            HostConfigEntry entry = config.resolveEffectiveHost(host, port, local, user, proxyJump, context);
+            if (entry == null) entry = new HostConfigEntry("", host, port, user);
+            if (entry.getHostName() == null || entry.getHostName().isBlank()) entry.setHostName(host);
+            if (port > 0) entry.setPort(port);
+            if (entry.getPort() <= 0) entry.setPort(22);
+            if (user != null && !user.isBlank()) entry.setUsername(user);
+            if (entry.getUsername() == null || entry.getUsername().isBlank()) entry.setUsername(System.getProperty("user.name"));
+            return entry;
+        };
+    }
+
     private HostConfigEntry resolve(HostConfigEntryResolver resolver) throws TransportException {
-        HostConfigEntry entry;
         try {
-            entry = resolver.resolveEffectiveHost(target.host(), target.port(), null, target.user(), null, null);
+            return resolver.resolveEffectiveHost(target.host(), target.port(), null, target.user(), null, null);
         } catch (IOException | RuntimeException e) {
             throw failure("cannot read " + options.resolvedSshConfig() + ": " + e.getMessage(), e);
         }
-        if (entry == null) entry = new HostConfigEntry("", target.host(), target.port(), target.user());
-        if (entry.getHostName() == null || entry.getHostName().isBlank()) entry.setHostName(target.host());
-        if (target.port() > 0) entry.setPort(target.port());
-        if (entry.getPort() <= 0) entry.setPort(22);
-        if (target.user() != null) entry.setUsername(target.user());
-        if (entry.getUsername() == null || entry.getUsername().isBlank()) entry.setUsername(System.getProperty("user.name"));
-        return entry;
     }
 
     /** ssh-agent from ~/.ssh/config's IdentityAgent or SSH_AUTH_SOCK; none with IdentitiesOnly, as ssh does. */

@@ -75,10 +75,11 @@ class SshKnownHostsTest {
     }
 
     @Test
-    void parseSkipsCommentsCertAuthoritiesAndBrokenLines() {
+    void parseSkipsCommentsAndBrokenLines() {
         Path f = dir.resolve("known_hosts");
         assertThat(KnownHosts.parse(f, 1, "# web1 " + ECDSA_TYPE + " " + ECDSA, "web1", 22)).isNull();
-        assertThat(KnownHosts.parse(f, 1, "@cert-authority web1 " + ECDSA_TYPE + " " + ECDSA, "web1", 22)).isNull();
+        assertThat(KnownHosts.parse(f, 1, "@cert-authority web1 " + ECDSA_TYPE + " " + ECDSA, "web1", 22).marker())
+                .isEqualTo("@cert-authority");
         assertThat(KnownHosts.parse(f, 1, "web1 " + ECDSA_TYPE + " not-base64!", "web1", 22)).isNull();
         assertThat(KnownHosts.parse(f, 1, "web1 " + ECDSA_TYPE, "web1", 22)).isNull();
         KnownHosts.Known k = KnownHosts.parse(f, 7, "@revoked web1 ssh-ed25519 " + ED25519 + " a comment", "web1", 22);
@@ -177,6 +178,43 @@ class SshKnownHostsTest {
         KnownHosts kh = new KnownHosts(user, List.of(global), true);
         assertThat(kh.check("web1", 22, ecdsa(ECDSA)).accepted()).isTrue();
         assertThat(user).doesNotExist();
+    }
+
+    @Test
+    void aConfiguredKnownHostsFileStillHonoursTheSystemWideOneAndItsRevokedLines() throws Exception {
+        // given ssh.known_hosts names a file that lists web1; the system-wide file revokes that key
+        Path user = write("web1 " + ECDSA_TYPE + " " + ECDSA);
+        Path global = write("@revoked * " + ECDSA_TYPE + " " + ECDSA, "web2 " + ECDSA_TYPE + " " + OTHER_ECDSA);
+        SshOptions o = SshOptions.defaults().withSshDir(dir).withKnownHosts(user);
+
+        // when
+        KnownHosts kh = KnownHosts.of(o, global);
+
+        // then
+        KnownHosts.Decision d = kh.check("web1", 22, ecdsa(ECDSA));
+        assertThat(d.accepted()).isFalse();
+        assertThat(d.message()).contains("@revoked", global + ":1");
+        assertThat(kh.check("web2", 22, ecdsa(OTHER_ECDSA)).accepted()).isTrue();
+        assertThat(KnownHosts.of(o, dir.resolve("absent")).check("web1", 22, ecdsa(ECDSA)).accepted()).isTrue();
+    }
+
+    @Test
+    void aHostTrustedOnlyThroughACertAuthorityIsRefusedSayingWhy() throws Exception {
+        // given the operator trusts a CA for *.example.com (host certificates), even with new keys accepted
+        Path f = write("@cert-authority *.example.com ssh-ed25519 " + ED25519);
+        KnownHosts kh = new KnownHosts(f, List.of(), true);
+
+        // when
+        KnownHosts.Decision d = kh.check("web1.example.com", 22, ecdsa(ECDSA));
+
+        // then: not silently ignored (nor trusted on first use)
+        assertThat(d.accepted()).isFalse();
+        assertThat(d.message()).contains("@cert-authority", f + ":1", "host certificates", "ssh-keyscan -t ecdsa web1.example.com");
+        assertThat(Files.readAllLines(f)).hasSize(1);
+
+        // and a host whose own key is listed beside the CA is accepted as before
+        Files.writeString(f, "web1.example.com " + ECDSA_TYPE + " " + ECDSA + "\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(kh.check("web1.example.com", 22, ecdsa(ECDSA)).accepted()).isTrue();
     }
 
     @Test

@@ -1,17 +1,24 @@
 package io.djdeploy.remote.ssh;
 
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The parts of the SSH transport that need no server. */
 class SshTransportTest {
@@ -66,5 +73,33 @@ class SshTransportTest {
         assertThatThrownBy(() -> new SshTarget(" ", null, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SshTarget("h", null, 70000)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new SshTarget("h", "", 0).user()).isNull();
+    }
+
+    /** MINA's own ProxyJump parsing, with the resolver the transport installs. */
+    static final class Hops extends SshClient {
+        List<HostConfigEntry> parse(String proxyJump) throws IOException {
+            return parseProxyJumps(proxyJump, null);
+        }
+    }
+
+    @Test
+    void aProxyJumpHopWithoutAPortGoesToTheConfiguredPortOr22(@TempDir Path dir) throws Exception {
+        // given one hop that ~/.ssh/config names and one it does not
+        Path config = dir.resolve("config");
+        Files.writeString(config, "Host bastion\n  HostName 10.0.0.9\n  Port 2200\n");
+        Hops client = new Hops();
+        client.setHostConfigEntryResolver(SshTransport.resolver(config));
+
+        // when
+        List<HostConfigEntry> hops = client.parse("deploy@jump.example.com,bastion,ops@other:2222");
+
+        // then (the first was "Invalid port: -1")
+        assertThat(hops).extracting(HostConfigEntry::getHostName, HostConfigEntry::getPort, HostConfigEntry::getUsername)
+                .containsExactly(tuple("jump.example.com", 22, "deploy"), tuple("10.0.0.9", 2200, System.getProperty("user.name")),
+                        tuple("other", 2222, "ops"));
+
+        // and without any ssh config at all
+        client.setHostConfigEntryResolver(SshTransport.resolver(dir.resolve("absent")));
+        assertThat(client.parse("deploy@jump.example.com").get(0).getPort()).isEqualTo(22);
     }
 }
