@@ -308,7 +308,7 @@ class DeployFailuresTest {
     @Test
     void anotherRunsLockStopsTheDeployWithoutTouchingItsLock() {
         // given
-        fleet.host("web2").on(s -> s.contains("if mkdir /srv/shop/.djdeploy/lock"),
+        fleet.host("web2").on(s -> s.contains("mv -T \"$lock_tmp\" /srv/shop/.djdeploy/lock"),
                 (h, c) -> FakeHost.result(75, "{\"user\":\"alice\",\"origin\":\"desk\",\"pid\":7,\"ref\":\"v2\",\"run_id\":\"other\"}", ""));
 
         // when
@@ -320,7 +320,7 @@ class DeployFailuresTest {
         assertThat(fleet.anyLocked()).isFalse();
         assertThat(fleet.host("web1").ledgerLines()).hasSize(2);
         // ours was taken on web1 and released again
-        assertThat(fleet.host("web1").ran("if mkdir /srv/shop/.djdeploy/lock")).isTrue();
+        assertThat(fleet.host("web1").ran("mv -T \"$lock_tmp\" /srv/shop/.djdeploy/lock")).isTrue();
         assertThat(fleet.host("web1").ran("grep -q -F --")).isTrue();
     }
 

@@ -213,7 +213,7 @@ final class FakeHost implements Transport {
             if (lockInfo != null && lockInfo.contains(runId)) lockInfo = null;
             return ok("");
         }
-        if (s.contains("if mkdir " + lock)) {                                          // lock
+        if (s.contains("mv -T \"$lock_tmp\" " + lock)) {                               // lock
             if (lockInfo != null) return result(75, lockInfo, "");
             lockInfo = stdin;
             return ok("");
