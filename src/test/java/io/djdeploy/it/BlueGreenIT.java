@@ -1,14 +1,13 @@
 package io.djdeploy.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * links, `current` and what nginx serves agree.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(TestHostsExtension.class)
 class BlueGreenIT {
     static final String ENV = "test";
     static Path dir;
@@ -33,16 +33,11 @@ class BlueGreenIT {
     static String v1;
 
     @BeforeAll
-    static void up() throws Exception {
-        dir = Files.createTempDirectory("djdeploy-bluegreen-");
-        hosts = new TestHosts(dir, 1);
+    static void up(TestHosts testHosts) throws Exception {
+        hosts = testHosts;
+        dir = hosts.dir;
         web = hosts.addresses.get(0);
         config = hosts.blueGreenConfig("bg.yml", "  standby: 5m\n  drain: 1s\n");
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (hosts != null) hosts.close();
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.djdeploy.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an include in a directory nginx includes with {@code *} (Debian's sites-enabled/*).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(TestHostsExtension.class)
 class BlueGreenTcpIT {
     static final String ENV = "test";
     static final String UPSTREAM = "/etc/demo/upstream.conf";
@@ -74,7 +75,7 @@ class BlueGreenTcpIT {
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
-    static void up() throws Exception {
+    static void up(TestHosts testHosts) throws Exception {
         // The test hosts share the machine's network namespace, so 127.0.0.1:PORT is machine-wide:
         // ports derived from TESTHOSTS_BASE (like the hosts' addresses) and below the ephemeral
         // range (32768+), so that parallel DIRs and outgoing connections do not take them.
@@ -89,8 +90,8 @@ class BlueGreenTcpIT {
             }
         }
 
-        dir = Files.createTempDirectory("djdeploy-bluegreen-tcp-");
-        hosts = new TestHosts(dir, 1);
+        hosts = testHosts;
+        dir = hosts.dir;
         web = hosts.addresses.get(0);
         Path etc = hosts.host(web).resolve("etc");
 
@@ -146,11 +147,6 @@ class BlueGreenTcpIT {
                   standby: 5m
                   drain: 1s
                 """.formatted(bluePort, greenPort, UPSTREAM));
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (hosts != null) hosts.close();
     }
 
     @Test

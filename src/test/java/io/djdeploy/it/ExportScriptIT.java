@@ -2,12 +2,12 @@ package io.djdeploy.it;
 
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.release.Revision;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * next to djdeploy's own deploys on the same host. The tests run in order on one host.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(TestHostsExtension.class)
 class ExportScriptIT {
     static final String ENV = "test";
     static Path dir;
@@ -36,15 +37,10 @@ class ExportScriptIT {
     static String secondScriptRelease;
 
     @BeforeAll
-    static void up() throws Exception {
-        dir = Files.createTempDirectory("djdeploy-export-");
-        hosts = new TestHosts(dir, 1);
+    static void up(TestHosts testHosts) throws Exception {
+        hosts = testHosts;
+        dir = hosts.dir;
         host = hosts.addresses.get(0);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (hosts != null) hosts.close();
     }
 
     /** Exports the script for the host into its /root (a bind mount of DIR/hosts/ADDR/root). */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * target. The test prints the fault x outcome matrix.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(TestHostsExtension.class)
 class FaultIT {
     static final String ENV = "test";
     static Path dir;
@@ -40,9 +42,9 @@ class FaultIT {
     static final List<String> matrix = new ArrayList<>();
 
     @BeforeAll
-    static void up() throws Exception {
-        dir = Files.createTempDirectory("djdeploy-faults-");
-        hosts = new TestHosts(dir, 1);
+    static void up(TestHosts testHosts) throws Exception {
+        hosts = testHosts;
+        dir = hosts.dir;
         web = hosts.addresses.get(0);
         config = hosts.blueGreenConfig("faults.yml", "  standby: 5m\n  drain: 1s\n  boot_timeout: 8s\n");
         Site.Run first = hosts.djdeploy(config, "deploy", ENV, "--ref", "v1");
@@ -58,7 +60,6 @@ class FaultIT {
         System.out.println("|---|---|---|---|");
         matrix.forEach(System.out::println);
         System.out.println();
-        if (hosts != null) hosts.close();
     }
 
     // ---------------------------------------------------------------- the faults

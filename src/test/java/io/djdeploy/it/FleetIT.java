@@ -1,11 +1,11 @@
 package io.djdeploy.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,24 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one fleet: each leaves every host serving a known release.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(TestHostsExtension.class)
 class FleetIT {
     static final String ENV = "test";
-    static final String WEB1 = "127.0.0.2";
-    static final String WEB2 = "127.0.0.3";
-    static final String WORKER = "127.0.0.4";
+    static final String WEB1 = TestHosts.address(1);
+    static final String WEB2 = TestHosts.address(2);
+    static final String WORKER = TestHosts.address(3);
+    /** An address of no test host of this run. */
+    static final String NO_HOST = TestHosts.address(8);
     static Path dir;
     static TestHosts fleet;
 
     @BeforeAll
-    static void up() throws Exception {
-        dir = Files.createTempDirectory("djdeploy-fleet-");
-        fleet = new TestHosts(dir, 3);
+    static void up(@TestHostsExtension.Hosts(3) TestHosts hosts) throws Exception {
+        fleet = hosts;
+        dir = fleet.dir;
         assertThat(fleet.addresses).containsExactly(WEB1, WEB2, WORKER);
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (fleet != null) fleet.close();
     }
 
     @Test
@@ -146,7 +144,7 @@ class FleetIT {
     void aHostThatIsDownFailsConnectWithAMessageNamingIt() throws Exception {
         // given: a fourth host with nothing listening
         Path config = fleet.configWith("down-host.yml", "      - host: " + WORKER,
-                "      - host: 127.0.0.9\n        roles: [web]\n      - host: " + WORKER);
+                "      - host: " + NO_HOST + "\n        roles: [web]\n      - host: " + WORKER);
         Map<String, String> before = currents();
 
         // when
@@ -154,7 +152,7 @@ class FleetIT {
 
         // then
         assertThat(run.code()).as(run.output()).isEqualTo(5);
-        assertThat(run.output()).contains("127.0.0.9").containsIgnoringCase("refused");
+        assertThat(run.output()).contains(NO_HOST).containsIgnoringCase("refused");
         assertThat(currents()).isEqualTo(before);
     }
 

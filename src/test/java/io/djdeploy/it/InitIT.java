@@ -3,6 +3,7 @@ package io.djdeploy.it;
 import io.djdeploy.cli.Main;
 import io.djdeploy.web.ServiceFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * supervisor runs the generated programs behind nginx running the generated site, deployed
  * with the restart strategy and then blue-green.
  */
+@ExtendWith(TestHostsExtension.class)
 class InitIT {
     static final io.djdeploy.template.TextTemplates T = io.djdeploy.template.TextTemplates.builtIn();
     static final String NGINX = "/usr/sbin/nginx";
@@ -147,52 +149,49 @@ class InitIT {
     // ------------------------------------------------------------------ a real host
 
     @Test
-    void aTestHostRunsTheGeneratedSupervisorProgramsBehindTheGeneratedSite(@TempDir Path tmp) throws Exception {
-        Path dir = Files.createTempDirectory("djdeploy-init-");
-        try (TestHosts hosts = new TestHosts(dir, 1)) {
-            String web = hosts.addresses.get(0);
-            Path host = hosts.host(web);
+    void aTestHostRunsTheGeneratedSupervisorProgramsBehindTheGeneratedSite(@TempDir Path tmp, TestHosts hosts) throws Exception {
+        String web = hosts.addresses.get(0);
+        Path host = hosts.host(web);
 
-            // given: init for the example app, as the test host runs it (supervisor, restart)
-            Path project = init(tmp.resolve("p"), "--manager", "supervisor", "--strategy", "restart", "--user", "root");
-            installGenerated(hosts, web, project);
+        // given: init for the example app, as the test host runs it (supervisor, restart)
+        Path project = init(tmp.resolve("p"), "--manager", "supervisor", "--strategy", "restart", "--user", "root");
+        installGenerated(hosts, web, project);
 
-            // when: a restart-strategy deploy (the test hosts' deploy.yml: supervisorctl ... restart demo-web)
-            Site.Run run = hosts.djdeploy(hosts.config(), "deploy", "test", "--ref", "v1");
+        // when: a restart-strategy deploy (the test hosts' deploy.yml: supervisorctl ... restart demo-web)
+        Site.Run run = hosts.djdeploy(hosts.config(), "deploy", "test", "--ref", "v1");
 
-            // then: the generated demo-web serves the new release through the generated site
-            assertThat(run.code()).as(run.output()).isZero();
-            String v1 = hosts.current(web);
-            assertServes(hosts, web, v1);
-            assertThat(Files.readString(host.resolve("log/demo/web.log"))).contains("Listening at: unix:/run/demo/web.sock");
-            Files.writeString(host.resolve("srv/demo/shared/media/hello.txt"), "hello\n");
-            assertThat(hosts.get(web, "/media/hello.txt").body()).isEqualTo("hello\n");
+        // then: the generated demo-web serves the new release through the generated site
+        assertThat(run.code()).as(run.output()).isZero();
+        String v1 = hosts.current(web);
+        assertServes(hosts, web, v1);
+        assertThat(Files.readString(host.resolve("log/demo/web.log"))).contains("Listening at: unix:/run/demo/web.sock");
+        Files.writeString(host.resolve("srv/demo/shared/media/hello.txt"), "hello\n");
+        assertThat(hosts.get(web, "/media/hello.txt").body()).isEqualTo("hello\n");
 
-            // when: the same project switched to blue-green (re-init; the plain program no longer starts
-            // at boot), deployed with the generated color programs
-            init(tmp.resolve("p"), "--manager", "supervisor", "--strategy", "blue-green", "--user", "root", "--force");
-            installGenerated(hosts, web, tmp.resolve("p/demoapp"));
-            Path bg = hosts.configWith("init-bg.yml", "  reload: supervisorctl -c /etc/demo/supervisord.conf restart demo-web\n", """
-                      strategy: blue-green
-                      start: supervisorctl -c /etc/demo/supervisord.conf start demo-web-{color}
-                      stop: supervisorctl -c /etc/demo/supervisord.conf stop demo-web-{color}
-                      log: tail -n 30 /var/log/demo/web-{color}.log
-                    """);
-            Site.Run blue = hosts.djdeploy(bg, "deploy", "test", "--ref", "v2");
-            assertThat(blue.code()).as(blue.output()).isZero();
-            String v2 = hosts.current(web);
-            assertThat(v2).isNotEqualTo(v1);
-            assertThat(hosts.link(web, "/run/demo/web.sock")).isEqualTo("blue.sock");
-            assertServes(hosts, web, v2);
+        // when: the same project switched to blue-green (re-init; the plain program no longer starts
+        // at boot), deployed with the generated color programs
+        init(tmp.resolve("p"), "--manager", "supervisor", "--strategy", "blue-green", "--user", "root", "--force");
+        installGenerated(hosts, web, tmp.resolve("p/demoapp"));
+        Path bg = hosts.configWith("init-bg.yml", "  reload: supervisorctl -c /etc/demo/supervisord.conf restart demo-web\n", """
+                  strategy: blue-green
+                  start: supervisorctl -c /etc/demo/supervisord.conf start demo-web-{color}
+                  stop: supervisorctl -c /etc/demo/supervisord.conf stop demo-web-{color}
+                  log: tail -n 30 /var/log/demo/web-{color}.log
+                """);
+        Site.Run blue = hosts.djdeploy(bg, "deploy", "test", "--ref", "v2");
+        assertThat(blue.code()).as(blue.output()).isZero();
+        String v2 = hosts.current(web);
+        assertThat(v2).isNotEqualTo(v1);
+        assertThat(hosts.link(web, "/run/demo/web.sock")).isEqualTo("blue.sock");
+        assertServes(hosts, web, v2);
 
-            Site.Run green = hosts.djdeploy(bg, "deploy", "test", "--ref", "v1");
-            assertThat(green.code()).as(green.output()).isZero();
-            String v1again = hosts.current(web);
-            assertThat(hosts.link(web, "/run/demo/web.sock")).isEqualTo("green.sock");
-            assertThat(hosts.link(web, "/srv/demo/green")).isEqualTo("releases/" + v1again);
-            assertServes(hosts, web, v1again);
-            assertThat(Files.readString(host.resolve("log/demo/web-green.log"))).contains("Listening at: unix:/run/demo/green.sock");
-        }
+        Site.Run green = hosts.djdeploy(bg, "deploy", "test", "--ref", "v1");
+        assertThat(green.code()).as(green.output()).isZero();
+        String v1again = hosts.current(web);
+        assertThat(hosts.link(web, "/run/demo/web.sock")).isEqualTo("green.sock");
+        assertThat(hosts.link(web, "/srv/demo/green")).isEqualTo("releases/" + v1again);
+        assertServes(hosts, web, v1again);
+        assertThat(Files.readString(host.resolve("log/demo/web-green.log"))).contains("Listening at: unix:/run/demo/green.sock");
     }
 
     /**

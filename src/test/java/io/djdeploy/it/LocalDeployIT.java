@@ -2,10 +2,9 @@ package io.djdeploy.it;
 
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.scaffold.LocalSite;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -23,21 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Deploys the example app with the local transport against real git, Django, gunicorn and
  * supervisor, and checks what a user would: the served page, the symlink, the ledger.
  */
+@ExtendWith(TestHostsExtension.class)
 class LocalDeployIT {
     static final String ENV = LocalSite.ENVIRONMENT;
 
-    @TempDir
-    Path dir;
     Site site;
 
     @BeforeEach
-    void start() throws Exception {
-        site = new Site(dir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        site.close();
+    void start(Site site) {
+        this.site = site;
     }
 
     @Test

@@ -2,13 +2,12 @@ package io.djdeploy.it;
 
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.scaffold.LocalSite;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,17 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * data without reverse code, v5 indexes an existing table) is stopped by the gate with the
  * database unchanged, then applied once approved; against SQLite and a real PostgreSQL.
  */
+@ExtendWith(TestHostsExtension.class)
 class MigrationGateIT {
     static Postgres pg;
 
     @BeforeAll
-    static void startPostgres() throws Exception {
-        pg = new Postgres();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (pg != null) pg.close();
+    static void startPostgres(Postgres postgres) {
+        pg = postgres;
     }
 
     /** The database of one site, inspected from outside djdeploy. */
@@ -87,88 +82,82 @@ class MigrationGateIT {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("cases")
     void theGateStopsAReviewMigrationWithTheDatabaseUnchangedThenAnApprovedRunAppliesIt(
-            String engine, String tag, String migration, String reason, @TempDir Path dir) throws Exception {
-        try (Site site = new Site(dir)) {
-            // given: v2 live, a note with a lower-case title, a backup preset for the engine
-            Db db = setUp(site, engine);
-            assertThat(site.deploy("v2").code()).isZero();
-            assertThat(site.post("/notes/", "title=hello").statusCode()).isEqualTo(201);
-            String before = site.current();
-            List<String> applied = db.applied();
-            List<String> columns = db.columns("notes_note");
-            List<String> indexes = db.indexes("notes_note");
+            String engine, String tag, String migration, String reason, Site site) throws Exception {
+        // given: v2 live, a note with a lower-case title, a backup preset for the engine
+        Db db = setUp(site, engine);
+        assertThat(site.deploy("v2").code()).isZero();
+        assertThat(site.post("/notes/", "title=hello").statusCode()).isEqualTo(201);
+        String before = site.current();
+        List<String> applied = db.applied();
+        List<String> columns = db.columns("notes_note");
+        List<String> indexes = db.indexes("notes_note");
 
-            // when: the deploy meets the gate
-            Site.Run gated = site.deploy(tag);
+        // when: the deploy meets the gate
+        Site.Run gated = site.deploy(tag);
 
-            // then: stopped after PREPARE, nothing changed
-            assertThat(gated.code()).as(gated.output()).isEqualTo(10);
-            assertThat(gated.output()).contains("migration plan: 1 pending, verdict review", migration, reason,
-                    "--approve-migrations " + migration);
-            assertThat(gated.output()).doesNotContain("==> MIGRATE", "==> SWITCH");
-            assertThat(db.applied()).isEqualTo(applied);
-            assertThat(db.columns("notes_note")).isEqualTo(columns);
-            assertThat(db.indexes("notes_note")).isEqualTo(indexes);
-            assertThat(db.sql("SELECT title FROM notes_note")).isEqualTo("hello");
-            assertThat(site.current()).isEqualTo(before);
-            assertThat(site.releaseDirs()).containsExactly(before);
-            assertThat(site.locked()).isFalse();
-            LedgerEntry gatedEntry = last(site);
-            assertThat(gatedEntry.outcome()).isEqualTo("gated");
-            assertThat(gatedEntry.migrations()).extracting(LedgerEntry.MigrationEntry::id).containsExactly(migration);
+        // then: stopped after PREPARE, nothing changed
+        assertThat(gated.code()).as(gated.output()).isEqualTo(10);
+        assertThat(gated.output()).contains("migration plan: 1 pending, verdict review", migration, reason,
+                "--approve-migrations " + migration);
+        assertThat(gated.output()).doesNotContain("==> MIGRATE", "==> SWITCH");
+        assertThat(db.applied()).isEqualTo(applied);
+        assertThat(db.columns("notes_note")).isEqualTo(columns);
+        assertThat(db.indexes("notes_note")).isEqualTo(indexes);
+        assertThat(db.sql("SELECT title FROM notes_note")).isEqualTo("hello");
+        assertThat(site.current()).isEqualTo(before);
+        assertThat(site.releaseDirs()).containsExactly(before);
+        assertThat(site.locked()).isFalse();
+        LedgerEntry gatedEntry = last(site);
+        assertThat(gatedEntry.outcome()).isEqualTo("gated");
+        assertThat(gatedEntry.migrations()).extracting(LedgerEntry.MigrationEntry::id).containsExactly(migration);
 
-            // when: approved
-            Site.Run approved = site.djdeploy("deploy", LocalSite.ENVIRONMENT, "--ref", tag, "--approve-migrations", migration);
+        // when: approved
+        Site.Run approved = site.djdeploy("deploy", LocalSite.ENVIRONMENT, "--ref", tag, "--approve-migrations", migration);
 
-            // then: applied once, recorded, backed up first
-            assertThat(approved.code()).as(approved.output()).isZero();
-            assertThat(db.applied()).contains(migration).hasSize(applied.size() + 1);
-            switch (tag) {
-                case "v3" -> assertThat(db.columns("notes_note")).doesNotContain("body");
-                case "v4" -> assertThat(db.sql("SELECT title FROM notes_note")).isEqualTo("HELLO");
-                default -> assertThat(db.indexes("notes_note")).contains("notes_note_created_idx");
-            }
-            assertThat(site.get("/").body()).contains("Hello from " + tag);
-            LedgerEntry done = last(site);
-            assertThat(done.outcome()).isEqualTo("success");
-            assertThat(done.approved()).containsExactly(migration);
-            assertThat(done.manifest()).extracting(LedgerEntry.MigrationEntry::id).contains("notes.0001_initial", migration);
-            assertThat(site.site.deployTo().resolve("releases/" + site.current() + "/.djdeploy/migrations.json")).exists();
-            try (Stream<Path> backups = Files.list(site.site.deployTo().resolve("shared/backups"))) {
-                assertThat(backups.map(p -> p.getFileName().toString()).toList())
-                        .containsExactly(site.current() + (engine.equals("postgresql") ? ".dump" : ".sqlite3"));
-            }
+        // then: applied once, recorded, backed up first
+        assertThat(approved.code()).as(approved.output()).isZero();
+        assertThat(db.applied()).contains(migration).hasSize(applied.size() + 1);
+        switch (tag) {
+            case "v3" -> assertThat(db.columns("notes_note")).doesNotContain("body");
+            case "v4" -> assertThat(db.sql("SELECT title FROM notes_note")).isEqualTo("HELLO");
+            default -> assertThat(db.indexes("notes_note")).contains("notes_note_created_idx");
+        }
+        assertThat(site.get("/").body()).contains("Hello from " + tag);
+        LedgerEntry done = last(site);
+        assertThat(done.outcome()).isEqualTo("success");
+        assertThat(done.approved()).containsExactly(migration);
+        assertThat(done.manifest()).extracting(LedgerEntry.MigrationEntry::id).contains("notes.0001_initial", migration);
+        assertThat(site.site.deployTo().resolve("releases/" + site.current() + "/.djdeploy/migrations.json")).exists();
+        try (Stream<Path> backups = Files.list(site.site.deployTo().resolve("shared/backups"))) {
+            assertThat(backups.map(p -> p.getFileName().toString()).toList())
+                    .containsExactly(site.current() + (engine.equals("postgresql") ? ".dump" : ".sqlite3"));
         }
     }
 
     @Test
-    void aFailedBackupStopsTheDeployBeforeAnyMigrationRuns(@TempDir Path dir) throws Exception {
-        try (Site site = new Site(dir)) {
-            // given
-            site.site.writeConfig("migrations:\n  backup:\n    command: echo no space left for the backup >&2; exit 3\n");
-            assertThat(site.deploy("v2").code()).isZero();
-            Db db = sqlite(site.site.deployTo().resolve("shared/db.sqlite3"));
-            List<String> applied = db.applied();
+    void aFailedBackupStopsTheDeployBeforeAnyMigrationRuns(Site site) throws Exception {
+        // given
+        site.site.writeConfig("migrations:\n  backup:\n    command: echo no space left for the backup >&2; exit 3\n");
+        assertThat(site.deploy("v2").code()).isZero();
+        Db db = sqlite(site.site.deployTo().resolve("shared/db.sqlite3"));
+        List<String> applied = db.applied();
 
-            // when
-            Site.Run run = site.djdeploy("deploy", LocalSite.ENVIRONMENT, "--ref", "v3", "--approve-migrations");
+        // when
+        Site.Run run = site.djdeploy("deploy", LocalSite.ENVIRONMENT, "--ref", "v3", "--approve-migrations");
 
-            // then
-            assertThat(run.code()).as(run.output()).isEqualTo(6);
-            assertThat(run.output()).contains("the backup failed, so no migration ran", "no space left for the backup");
-            assertThat(db.applied()).isEqualTo(applied);
-            assertThat(db.columns("notes_note")).contains("body");
-        }
+        // then
+        assertThat(run.code()).as(run.output()).isEqualTo(6);
+        assertThat(run.output()).contains("the backup failed, so no migration ran", "no space left for the backup");
+        assertThat(db.applied()).isEqualTo(applied);
+        assertThat(db.columns("notes_note")).contains("body");
     }
 
     @Test
-    void aSafeMigrationPassesTheGateWithoutApproval(@TempDir Path dir) throws Exception {
-        try (Site site = new Site(dir)) {
-            assertThat(site.deploy("v1").code()).isZero();
-            Site.Run run = site.deploy("v2");
-            assertThat(run.code()).as(run.output()).isZero();
-            assertThat(run.output()).contains("migration plan: 1 pending, verdict safe", "notes.0002_note_body");
-        }
+    void aSafeMigrationPassesTheGateWithoutApproval(Site site) throws Exception {
+        assertThat(site.deploy("v1").code()).isZero();
+        Site.Run run = site.deploy("v2");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("migration plan: 1 pending, verdict safe", "notes.0002_note_body");
     }
 
     private static Db setUp(Site site, String engine) throws Exception {

@@ -2,6 +2,7 @@ package io.djdeploy.it;
 
 import io.djdeploy.scaffold.LocalSite;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -13,30 +14,29 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `djdeploy migrations`: on an environment (builds the release, reports, removes it) and on a local checkout. */
+@ExtendWith(TestHostsExtension.class)
 class MigrationsCommandIT {
     @Test
-    void onAnEnvironmentItReportsThePlanAndChangesNothing(@TempDir Path dir) throws Exception {
-        try (Site site = new Site(dir)) {
-            // given
-            assertThat(site.deploy("v2").code()).isZero();
-            String current = site.current();
-            List<String> dirs = site.releaseDirs();
+    void onAnEnvironmentItReportsThePlanAndChangesNothing(Site site) throws Exception {
+        // given
+        assertThat(site.deploy("v2").code()).isZero();
+        String current = site.current();
+        List<String> dirs = site.releaseDirs();
 
-            // when
-            Site.Run review = site.djdeploy("migrations", LocalSite.ENVIRONMENT, "--ref", "v3");
-            Site.Run safe = site.djdeploy("migrations", LocalSite.ENVIRONMENT, "--ref", "v2", "--format", "json");
+        // when
+        Site.Run review = site.djdeploy("migrations", LocalSite.ENVIRONMENT, "--ref", "v3");
+        Site.Run safe = site.djdeploy("migrations", LocalSite.ENVIRONMENT, "--ref", "v2", "--format", "json");
 
-            // then
-            assertThat(review.code()).as(review.output()).isEqualTo(10);
-            assertThat(review.output()).contains("notes.0003_remove_note_body", "Remove field body from note", "review",
-                    "backward-incompatible");
-            assertThat(safe.code()).as(safe.output()).isZero();
-            assertThat(safe.output().strip()).isEqualTo("{\"verdict\":\"safe\",\"migrations\":[]}");
-            assertThat(site.current()).isEqualTo(current);
-            assertThat(site.releaseDirs()).isEqualTo(dirs);
-            assertThat(site.locked()).isFalse();
-            assertThat(site.ledger()).as("only the first deploy's started + success lines").hasSize(2);
-        }
+        // then
+        assertThat(review.code()).as(review.output()).isEqualTo(10);
+        assertThat(review.output()).contains("notes.0003_remove_note_body", "Remove field body from note", "review",
+                "backward-incompatible");
+        assertThat(safe.code()).as(safe.output()).isZero();
+        assertThat(safe.output().strip()).isEqualTo("{\"verdict\":\"safe\",\"migrations\":[]}");
+        assertThat(site.current()).isEqualTo(current);
+        assertThat(site.releaseDirs()).isEqualTo(dirs);
+        assertThat(site.locked()).isFalse();
+        assertThat(site.ledger()).as("only the first deploy's started + success lines").hasSize(2);
     }
 
     @Test

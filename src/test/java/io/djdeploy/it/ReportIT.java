@@ -1,8 +1,8 @@
 package io.djdeploy.it;
 
 import io.djdeploy.scaffold.LocalSite;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.fail;
  * report after real deploys of the example app, and the page rendered by a real browser
  * (Debian's chromium, headless): the text a reader sees and a screenshot.
  */
+@ExtendWith(TestHostsExtension.class)
 class ReportIT {
     static final String ENV = LocalSite.ENVIRONMENT;
 
@@ -32,13 +33,8 @@ class ReportIT {
     Site site;
 
     @BeforeEach
-    void start() throws Exception {
-        site = new Site(dir.resolve("site"));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        site.close();
+    void start(Site site) {
+        this.site = site;
     }
 
     @Test

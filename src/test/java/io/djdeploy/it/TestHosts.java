@@ -31,6 +31,14 @@ final class TestHosts implements AutoCloseable {
         }
     }
 
+    /**
+     * The address scripts/testhosts gives host {@code i} (1-based): 127.0.0.(B+i), with B from
+     * TESTHOSTS_BASE (default 1), so runs with different bases can share the machine.
+     */
+    static String address(int i) {
+        return "127.0.0." + (Integer.parseInt(System.getenv().getOrDefault("TESTHOSTS_BASE", "1")) + i);
+    }
+
     static void script(String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>();
         argv.add(Site.home().resolve("scripts/testhosts").toString());
