@@ -5,6 +5,7 @@ import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.parser.Parser;
@@ -103,10 +104,19 @@ final class ConfigSource {
             int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
             errors.add(new ConfigError(name, line, "", "invalid YAML: " + yamlProblem(e, line)));
             return null;
+        } catch (ReaderException e) {
+            errors.add(new ConfigError(name, lineAt(text, e.getPosition()), "", String.format(
+                    "invalid YAML: the character U+%04X is not allowed in YAML text", e.getCodePoint())));
+            return null;
         } catch (YamlEngineException e) {
             errors.add(new ConfigError(name, 0, "", "invalid YAML: " + firstLine(e.getMessage())));
             return null;
         }
+    }
+
+    /** The line of the {@code position}-th code point (snakeyaml's reader counts code points). */
+    private static int lineAt(String text, int position) {
+        return 1 + (int) text.codePoints().limit(Math.max(0, position)).filter(cp -> cp == '\n').count();
     }
 
     /** snakeyaml's problem, plus where the unfinished construct began when that is another line (an unclosed [ is often far above). */

@@ -145,6 +145,18 @@ class UntrustedConfigTest {
     }
 
     @Test
+    void aControlCharacterNamesItsLine() {
+        // given: a NUL after non-ASCII text on an earlier line (snakeyaml counts code points, not chars)
+        String yaml = "# café ☕ \uD83D\uDE80\n" + VALID.replace("/srv/git/shop.git", "/srv/git/sh\u0000op.git");
+
+        // when
+        List<String> errors = parseErrors(yaml);
+
+        // then
+        assertThat(errors).containsExactly("deploy.yml:3: invalid YAML: the character U+0000 is not allowed in YAML text");
+    }
+
+    @Test
     void aDirectoryIsNamedAsOne(@TempDir Path dir) {
         assertThat(loadErrors(dir)).containsExactly(dir + ": is a directory, not a config file (use -c FILE)");
     }
