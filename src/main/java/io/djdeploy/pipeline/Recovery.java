@@ -1,5 +1,6 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.release.MigrationPlan;
@@ -71,7 +72,7 @@ final class Recovery {
                         : "the migrations this deploy applied are not expand-only (" + forward + "), so the previous release's code cannot run on the schema";
                 return stayOnNew(run, error, why);
             }
-            return switchBack(run, error);
+            return sendBack(run, error);
         } finally {
             if (wasInterrupted) Thread.currentThread().interrupt();
         }
@@ -128,7 +129,8 @@ final class Recovery {
                 + run.env().name() + " deliberately)");
     }
 
-    private static RunResult switchBack(Run run, String error) {
+    /** Every switched host back on its previous release, each reloaded and health-checked again. */
+    private static RunResult sendBack(Run run, String error) {
         boolean allBack = true;
         for (HostRun h : run.hosts()) {
             if (!h.switched()) {
@@ -176,7 +178,7 @@ final class Recovery {
     /** @return null when the host serves its previous release again, else what went wrong */
     private static String switchBack(Run run, HostRun h) {
         RunContext ctx = run.ctx();
-        var env = run.env();
+        EnvironmentConfig env = run.env();
         try {
             run.info(h.name(), "switching back to release " + h.previous());
             h.ops().ensureHelper(h.previous(), ctx.helper());
