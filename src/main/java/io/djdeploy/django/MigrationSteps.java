@@ -101,11 +101,8 @@ public final class MigrationSteps {
             public String name() { return MANIFEST; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.manifest() != null; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("# upload the migration manifest to " + manifestPath(h.ops().layout(), ctx.releaseId())));
-            }
-            public void run(StepExec x) throws TransportException, InterruptedException {
-                byte[] json = Json.line(new ReleaseManifest(x.ctx().manifest())).getBytes(StandardCharsets.UTF_8);
-                x.upload(json, manifestPath(x.host().ops().layout(), x.ctx().releaseId()), 0644);
+                byte[] json = Json.line(new ReleaseManifest(ctx.manifest())).getBytes(StandardCharsets.UTF_8);
+                return List.of(Command.writeFile(manifestPath(h.ops().layout(), ctx.releaseId()), 0644, json));
             }
         };
     }

@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.djdeploy.remote.Shell.quote;
-
 /**
  * Checks of the new release's settings on each host, with its own venv and env file:
  * `check --deploy` under a policy, the database reachable, and what `check --deploy` misses
@@ -76,7 +74,7 @@ public final class ReleaseChecks {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx)));
                 String site = ctx.env().checks().nginxSite();
-                if (site != null && h.config().hasRole(HostConfig.WEB)) c.add(Command.sh("cat " + quote(site)));
+                if (site != null && h.config().hasRole(HostConfig.WEB)) c.add(Command.of("cat", site));
                 return c;
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
@@ -90,6 +88,9 @@ public final class ReleaseChecks {
                     throw new StepFailure("the settings could not be inspected (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
                 }
                 if (f.error() != null) throw new StepFailure("the settings could not be loaded: " + f.error(), c.script(), r.exitCode(), r.tail());
+                boolean web = x.host().config().hasRole(HostConfig.WEB);
+                // the nginx site is read whenever it is planned, used only by the proxy.ssl-header check
+                CommandResult site = cfg.nginxSite() != null && web ? x.query(Command.of("cat", cfg.nginxSite())) : null;
                 x.report("db.reachable", Boolean.TRUE.equals(f.dbOk()), Boolean.TRUE.equals(f.dbOk())
                         ? "the database answers with the release's settings" : "cannot connect with the release's settings (" + f.dbError() + ")",
                         "check the DB_* / DATABASES settings in the env file, the database server, and the firewall");
@@ -105,15 +106,15 @@ public final class ReleaseChecks {
                             : "CSRF_TRUSTED_ORIGINS does not cover " + origin(cfg.publicUrl()) + ": form posts will fail CSRF checks",
                             "add '" + origin(cfg.publicUrl()) + "' to CSRF_TRUSTED_ORIGINS (Django 4+: with the scheme)");
                 }
-                if (x.host().config().hasRole(HostConfig.WEB) && (cfg.nginxSite() != null || https(cfg.publicUrl()))) {
-                    sslHeader(x, cfg, f.secureProxySslHeader());
+                if (web && (cfg.nginxSite() != null || https(cfg.publicUrl()))) {
+                    sslHeader(x, cfg, f.secureProxySslHeader(), site);
                 }
                 x.failOnChecks();
             }
         };
     }
 
-    static void sslHeader(StepExec x, ChecksConfig cfg, List<String> header) throws TransportException, InterruptedException {
+    static void sslHeader(StepExec x, ChecksConfig cfg, List<String> header, CommandResult r) {
         if (header == null || header.size() != 2) {
             x.report("proxy.ssl-header", !https(cfg.publicUrl()), "SECURE_PROXY_SSL_HEADER is not set",
                     "behind nginx set SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') and proxy_set_header X-Forwarded-Proto $scheme");
@@ -124,8 +125,7 @@ public final class ReleaseChecks {
             x.report("proxy.ssl-header", true, "SECURE_PROXY_SSL_HEADER is " + header.get(0) + " (set checks.nginx_site to verify nginx sets it)", null);
             return;
         }
-        CommandResult r = x.query(Command.sh("cat " + quote(cfg.nginxSite())));
-        if (!r.ok()) {
+        if (r == null || !r.ok()) {
             x.report("proxy.ssl-header", false, "cannot read the nginx site " + cfg.nginxSite(), "fix checks.nginx_site");
             return;
         }

@@ -4,12 +4,9 @@ import io.djdeploy.config.PythonConfig;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
 import io.djdeploy.step.Step;
-import io.djdeploy.step.StepExec;
-import io.djdeploy.step.StepFailure;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.remote.Command;
-import io.djdeploy.remote.CommandResult;
-import io.djdeploy.remote.TransportException;
+import io.djdeploy.remote.Shell;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-import static io.djdeploy.remote.Shell.quote;
 
 /**
  * A virtualenv per release, so a rollback needs no pip. When the requirements files hash the
@@ -34,59 +30,41 @@ public final class VenvStep implements Step {
         return NAME;
     }
 
+    /**
+     * One command: hash the requirements (as {@link #hash}), look for a kept release's venv
+     * stamped with the same hash, copy it (paths rewritten by the helper) or else build one,
+     * then stamp. The decision is made on the host, so the plan is what runs.
+     */
     @Override
     public List<Command> plan(HostRun h, RunContext ctx) {
-        ReleaseLayout l = h.ops().layout();
-        String id = ctx.releaseId();
-        List<Command> cmds = new ArrayList<>();
-        cmds.add(hashCommand(l, id, ctx.env().python()));
-        cmds.add(Command.sh("# when a kept release's venv was built from the same requirements, copy it:"));
-        cmds.add(cloneCommand(l, "<matching release>", id));
-        cmds.add(Command.sh("# otherwise build it:"));
-        cmds.add(createCommand(l, id, ctx.env().python()));
-        cmds.add(stampCommand(l, id, "<requirements hash>"));
-        return cmds;
+        return List.of(command(h.ops().layout(), ctx.releaseId(), ctx.env().python()));
     }
 
-    @Override
-    public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-        ReleaseLayout l = x.host().ops().layout();
-        String id = x.ctx().releaseId();
-        PythonConfig py = x.ctx().env().python();
-        CommandResult hr = x.query(hashCommand(l, id, py));
-        if (!hr.ok()) {
-            throw new StepFailure("cannot read the requirements files " + String.join(", ", py.requirements())
-                    + " in the release (python.requirements)", hashCommand(l, id, py).script(), hr.exitCode(), hr.tail());
-        }
-        String hash = hash(py, hr.stdout());
-        String source = findReusable(x, l, id, hash);
-        if (source != null) {
-            x.info("venv: requirements unchanged since release " + source + ", copying its venv");
-            CommandResult r = x.run(cloneCommand(l, source, id));
-            if (r.ok()) {
-                x.check(stampCommand(l, id, hash));
-                return;
-            }
-            x.info("venv: copy failed, building a new one");
-            x.run(Command.of("rm", "-rf", "--", l.venv(id)));
-        }
-        x.check(createCommand(l, id, py));
-        x.check(stampCommand(l, id, hash));
+    public static Command command(ReleaseLayout l, String id, PythonConfig py) {
+        Shell.Var from = Shell.var("from");
+        Shell.Var fromVenv = from.around(l.releases() + "/", "/.venv");
+        Command sums = Command.assign("sums", hashCommand(l, id, py)).orElse(Command.fail("cannot read the requirements files "
+                + String.join(", ", py.requirements()) + " in the release (python.requirements)", 1));
+        Command hash = Command.assign("hash", Command.of("printf", "%s%s", prefix(py), Shell.var("sums"))
+                .pipe(Command.of("sha256sum")).pipe(Command.of("cut", "-d", " ", "-f", "1")));
+        // the newest other release whose venv was built from the same hash
+        Command reusable = Command.assign("from", Command.of("grep", "-l", "-x", "-F", "--", Shell.var("hash"), Shell.glob("*/.venv/.djdeploy-venv"))
+                .quiet().pipe(Command.of("cut", "-d", "/", "-f", "1")).pipe(Command.of("grep", "-x", "-E", "[0-9]{14}"))
+                .pipe(Command.of("grep", "-v", "-x", "-F", "--", id)).pipe(Command.of("sort")).pipe(Command.of("tail", "-n", "1"))
+                .in(l.releases()));
+        Command copy = Command.of("test", "-n", from)
+                .then(Command.of("printf", "venv: requirements unchanged since release %s, copying its venv\\n", from))
+                .then(Command.of("cp", "-a", "--", fromVenv, l.venv(id)))
+                .then(Command.of(l.venvPython(id), l.helper(id), "relocate-venv", fromVenv, l.venv(id)));
+        Command build = Command.ifThen(Command.of("test", "-n", from),
+                Command.echo("venv: copy failed, building a new one").then(Command.of("rm", "-rf", "--", l.venv(id))))
+                .then(createCommand(l, id, py));
+        return sums.andAlso(hash).andAlso(reusable).andAlso(copy.orElse(build).then(stampCommand(l, id, Shell.var("hash"))));
     }
 
-    private static String findReusable(StepExec x, ReleaseLayout l, String id, String hash)
-            throws TransportException, InterruptedException {
-        CommandResult r = x.query(Command.sh("cd " + quote(l.releases()) + " && grep -l -x -F -- " + quote(hash)
-                + " */.venv/.djdeploy-venv 2>/dev/null || true"));
-        String best = null;
-        for (String line : r.stdout().split("\n")) {
-            int slash = line.indexOf('/');
-            if (slash <= 0) continue;
-            String candidate = line.substring(0, slash);
-            if (!ReleaseLayout.isId(candidate) || candidate.equals(id)) continue;
-            if (best == null || candidate.compareTo(best) > 0) best = candidate;
-        }
-        return best;
+    /** What the hash covers besides the requirements files: the interpreter and the site-packages switch. */
+    static String prefix(PythonConfig py) {
+        return "interpreter=" + py.interpreter() + "\nsystem_site_packages=" + py.systemSitePackages() + "\n";
     }
 
     public static Command hashCommand(ReleaseLayout l, String id, PythonConfig py) {
@@ -120,15 +98,18 @@ public final class VenvStep implements Step {
     }
 
     public static Command stampCommand(ReleaseLayout l, String id, String hash) {
-        return Command.sh("printf '%s\\n' " + quote(hash) + " > " + quote(l.venvStamp(id)));
+        return Command.of("printf", "%s\\n", hash).writeTo(l.venvStamp(id));
+    }
+
+    static Command stampCommand(ReleaseLayout l, String id, Shell.Var hash) {
+        return Command.of("printf", "%s\\n", hash).writeTo(l.venvStamp(id));
     }
 
     /** What a venv depends on: the interpreter, the site-packages switch and every requirements file. */
     public static String hash(PythonConfig py, String sha256sumOutput) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(("interpreter=" + py.interpreter() + "\nsystem_site_packages=" + py.systemSitePackages() + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            d.update(prefix(py).getBytes(StandardCharsets.UTF_8));
             d.update(sha256sumOutput.strip().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException e) {

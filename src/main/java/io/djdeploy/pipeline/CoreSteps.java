@@ -90,8 +90,7 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return INSPECT; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("readlink " + quote(h.ops().layout().current())),
-                        Command.sh("ls -1 " + quote(h.ops().layout().releases())));
+                return List.of(h.ops().currentCommand(), h.ops().releasesCommand());
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
                 x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
@@ -101,27 +100,31 @@ public final class CoreSteps {
         };
     }
 
-    /** One command for every tool: each SSH round trip costs, and a host is checked in one. */
     /**
      * Reads the env file into memory and hands its values to the redactor, so every line a
      * host prints afterwards is masked. @return its text (never printed), or null if unreadable
      */
     static String readEnvFile(StepExec x) throws TransportException, InterruptedException {
-        CommandResult r = x.query(Command.sh("cat " + quote(x.ctx().env().django().envFile())));
+        CommandResult r = x.query(envFileCommand(x.ctx().env()));
         if (!r.ok()) return null;
         x.ctx().redactor().addEnvFile(r.stdout());
         return r.stdout();
     }
 
+    /** Reads the env file (its values are never printed: the caller only feeds the redactor). */
+    static Command envFileCommand(EnvironmentConfig env) {
+        return Command.of("cat", env.django().envFile());
+    }
+
+    /** One command for every tool: each SSH round trip costs, and a host is checked in one. */
     public static Step tools() {
         return new Step() {
             public String name() { return TOOLS; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                StringBuilder sb = new StringBuilder("missing=''; for t in git tar sha256sum ")
-                        .append(quote(ctx.env().python().interpreter()))
-                        .append("; do command -v \"$t\" >/dev/null || missing=\"$missing $t\"; done; ")
-                        .append("if [ -n \"$missing\" ]; then echo \"not found on this host:$missing\" >&2; exit 127; fi");
-                return List.of(Command.sh(sb.toString()));
+                // the tools are the loop's arguments (set --), so the loop itself holds no value
+                return List.of(Command.of("set", "--", "git", "tar", "sha256sum", ctx.env().python().interpreter())
+                        .andAlso(Command.sh("missing=''; for t in \"$@\"; do command -v \"$t\" >/dev/null || missing=\"$missing $t\"; done; "
+                                + "if [ -n \"$missing\" ]; then echo \"not found on this host:$missing\" >&2; exit 127; fi")));
             }
         };
     }
@@ -136,8 +139,9 @@ public final class CoreSteps {
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.env().django().envFile() != null; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 String f = ctx.env().django().envFile();
-                return List.of(Command.sh("test -r " + quote(f) + " || { echo " + quote("env file missing or unreadable: " + f + " (django.env_file)") + " >&2; exit 1; }"),
-                        Command.sh("cat " + quote(f) + "   # read for redaction only; never printed"));
+                // the second command only feeds the redactor: its output is never printed
+                return List.of(Command.of("test", "-r", f).orElse(Command.fail("env file missing or unreadable: " + f + " (django.env_file)", 1)),
+                        envFileCommand(ctx.env()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 x.check(plan(x.host(), x.ctx()).get(0));
@@ -251,11 +255,7 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return HELPER; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("# upload helper.py (" + ctx.helper().length + " bytes) to "
-                        + quote(h.ops().layout().helper(ctx.releaseId())) + ", mode 0644"));
-            }
-            public void run(StepExec x) throws TransportException, InterruptedException {
-                x.upload(x.ctx().helper(), x.host().ops().layout().helper(x.ctx().releaseId()), 0644);
+                return List.of(Command.writeFile(h.ops().layout().helper(ctx.releaseId()), 0644, ctx.helper()));
             }
         };
     }
@@ -280,8 +280,8 @@ public final class CoreSteps {
                 for (String f : ctx.env().shared().files()) {
                     String target = l.shared() + "/" + f;
                     String link = rel + "/" + f;
-                    c.add(Command.sh("test -e " + quote(target) + " || { echo " + quote("shared file missing: " + target
-                                    + " (create it before deploying; shared.files)") + " >&2; exit 1; }")
+                    c.add(Command.of("test", "-e", target).orElse(Command.fail("shared file missing: " + target
+                                    + " (create it before deploying; shared.files)", 1))
                             .then(Command.of("mkdir", "-p", parent(link))).then(Command.of("rm", "-rf", link))
                             .then(Command.of("ln", "-s", target, link)));
                 }
@@ -299,14 +299,10 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return REVISION; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("# upload REVISION (id, ref, sha, user, deployed_at) to "
-                        + quote(h.ops().layout().revision(ctx.releaseId())) + ", mode 0644"));
-            }
-            public void run(StepExec x) throws TransportException, InterruptedException {
-                RunContext ctx = x.ctx();
                 Revision rev = new Revision(ctx.releaseId(), ctx.ref(), sha(ctx), ctx.who().user(), iso(ctx.started()));
-                // upload() writes a temp file and renames it: REVISION is never seen half-written
-                x.upload(rev.render().getBytes(java.nio.charset.StandardCharsets.UTF_8), x.host().ops().layout().revision(ctx.releaseId()), 0644);
+                // a temp file renamed over it: REVISION is never seen half-written
+                return List.of(Command.writeFile(h.ops().layout().revision(ctx.releaseId()), 0644,
+                        rev.render().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             }
         };
     }
@@ -342,34 +338,35 @@ public final class CoreSteps {
         return Command.sh(io.djdeploy.web.Templates.render(template, values));
     }
 
+    /**
+     * Removes leftovers of killed runs (no REVISION) and releases beyond keep_releases, never
+     * this run's release or the rollback target: one command, so a plan shows what runs. The
+     * values are the loop's arguments (set --: keep, then the protected ids).
+     */
     public static Step cleanup() {
         return new Step() {
             public String name() { return CLEANUP; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("# remove releases beyond keep_releases=" + ctx.env().keepReleases()
-                        + ", never current or the rollback target"));
-            }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                List<String> protect = new ArrayList<>();
-                protect.add(x.ctx().releaseId());
-                if (x.host().previous() != null) protect.add(x.host().previous());
-                try {
-                    // leftovers of a run that was killed (no REVISION): never complete, never a target
-                    List<String> complete = x.host().ops().completeReleases();
-                    for (String id : x.host().ops().releases()) {
-                        if (!complete.contains(id) && !protect.contains(id)) {
-                            x.check(x.host().ops().removeReleaseCommand(id));
-                            x.info("removed the incomplete release " + id + " (left by an interrupted run)");
-                        }
-                    }
-                    List<String> removed = x.host().ops().cleanup(x.ctx().env().keepReleases(), protect);
-                    if (!removed.isEmpty()) x.info("removed old releases: " + String.join(", ", removed));
-                } catch (io.djdeploy.release.HostOpException e) {
-                    throw new StepFailure(e.getMessage(), null, e.result().exitCode(), e.result().tail());
-                }
+                return List.of(cleanupCommand(h.ops().layout(), ctx.env().keepReleases(), ctx.releaseId(), h.previous()));
             }
         };
     }
+
+    static Command cleanupCommand(ReleaseLayout l, int keep, String release, String previous) {
+        List<String> args = new ArrayList<>(List.of("set", "--", String.valueOf(keep), release));
+        if (previous != null) args.add(previous);
+        return Command.of(args).andAlso(Command.sh(CLEANUP).in(l.releases()));
+    }
+
+    /** As {@code HostOps.cleanupCandidates}: the oldest (n - keep) go, unless protected. */
+    private static final String CLEANUP = "keep=$1; shift; "
+            + "for id in $(ls -1 | grep -x -E '[0-9]{14}'); do case \" $* \" in *\" $id \"*) continue ;; esac; "
+            + "[ -f \"$id/REVISION\" ] && continue; rm -rf -- \"$id\" || exit 1; "
+            + "echo \"removed the incomplete release $id (left by an interrupted run)\"; done; "
+            + "n=$(ls -1 | grep -c -x -E '[0-9]{14}'); i=0; removed=''; "
+            + "for id in $(ls -1 | grep -x -E '[0-9]{14}' | sort); do i=$((i + 1)); [ \"$i\" -le $((n - keep)) ] || break; "
+            + "case \" $* \" in *\" $id \"*) continue ;; esac; rm -rf -- \"$id\" || exit 1; removed=\"${removed:+$removed, }$id\"; done; "
+            + "[ -z \"$removed\" ] || echo \"removed old releases: $removed\"";
 
     /** The lock is held by someone else: carries the holder for the error message. */
     public static final class LockHeldFailure extends StepFailure {

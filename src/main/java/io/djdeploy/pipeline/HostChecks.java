@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.djdeploy.remote.Shell.quote;
-
 /**
  * PREFLIGHT checks of a host, before anything is built: the env file (present, root-owned,
  * not writable by the app, not world-readable, required keys), disk space and inodes under
@@ -35,7 +33,8 @@ public final class HostChecks {
             public String name() { return HOST_CHECKS; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h, ctx)));
-                if (ctx.env().django().envFile() != null) c.add(Command.sh("cat " + quote(ctx.env().django().envFile()) + "   # names only; values are redacted, never printed"));
+                // the env file is read for the key names and the redactor; its values are never printed
+                if (ctx.env().django().envFile() != null) c.add(CoreSteps.envFileCommand(ctx.env()));
                 if (h.config().hasRole(HostConfig.WEB)) c.addAll(WebSteps.nginxTestCommand(ctx.env()));
                 return c;
             }
@@ -48,16 +47,14 @@ public final class HostChecks {
 
     static Command factsCommand(HostRun h, RunContext ctx) {
         String f = ctx.env().django().envFile();
-        String dt = quote(h.ops().layout().deployTo());
-        StringBuilder sb = new StringBuilder();
-        if (f != null) {
-            sb.append("if [ -r ").append(quote(f)).append(" ]; then echo env_readable=1; stat -c 'env_owner=%U' ").append(quote(f))
-                    .append("; stat -c 'env_mode=%a' ").append(quote(f)).append("; else echo env_readable=0; fi; ");
-        }
-        sb.append("df -Pk ").append(dt).append(" | awk 'NR==2 {print \"free_kb=\" $4}'; ");
-        sb.append("df -Pi ").append(dt).append(" | awk 'NR==2 {print \"free_inodes=\" $4}'; ");
-        sb.append("echo now_ms=$(date +%s%3N)");
-        return Command.sh(sb.toString());
+        String dt = h.ops().layout().deployTo();
+        Command disk = Command.of("df", "-Pk", dt).pipe(Command.of("awk", "NR==2 {print \"free_kb=\" $4}"))
+                .andAlso(Command.of("df", "-Pi", dt).pipe(Command.of("awk", "NR==2 {print \"free_inodes=\" $4}")))
+                .andAlso(Command.sh("echo now_ms=$(date +%s%3N)"));
+        if (f == null) return disk;
+        return Command.ifElse(Command.of("test", "-r", f),
+                Command.echo("env_readable=1").andAlso(Command.of("stat", "-c", "env_owner=%U", f)).andAlso(Command.of("stat", "-c", "env_mode=%a", f)),
+                Command.echo("env_readable=0")).andAlso(disk);
     }
 
     static void run(StepExec x, ChecksConfig cfg) throws TransportException, InterruptedException {
@@ -99,6 +96,8 @@ public final class HostChecks {
     }
 
     private static void envFile(StepExec x, ChecksConfig cfg, String f, Map<String, String> facts) throws TransportException, InterruptedException {
+        // read even when the facts say unreadable: the step runs exactly the commands it plans
+        String text = CoreSteps.readEnvFile(x);
         boolean readable = "1".equals(facts.get("env_readable"));
         x.report("env-file.present", readable, readable ? f + " is readable" : f + " is missing or unreadable",
                 "create it (KEY=value lines) on the host; see django.env_file");
@@ -113,7 +112,6 @@ public final class HostChecks {
         x.report("env-file.mode", !groupOtherWrite && !worldRead, String.format("mode %04o", mode)
                 + (groupOtherWrite ? ", writable by group or others" : "") + (worldRead ? ", readable by everyone" : ""),
                 "chmod 0640 " + f + " (root:app: the app reads it, only root writes it)");
-        String text = CoreSteps.readEnvFile(x);
         List<String> present = new ArrayList<>();
         for (String line : (text == null ? "" : text).split("\n")) {
             String l = line.strip();

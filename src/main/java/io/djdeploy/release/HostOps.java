@@ -68,8 +68,8 @@ public final class HostOps {
     }
 
     public LockInfo readLock() throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.sh("if [ -d " + quote(layout.lock()) + " ]; then echo LOCKED; cat "
-                + quote(layout.lockInfo()) + " 2>/dev/null; fi; true"));
+        CommandResult r = transport.run(Command.ifThen(Command.of("test", "-d", layout.lock()),
+                Command.echo("LOCKED").andAlso(Command.of("cat", layout.lockInfo()).quiet())).andAlso(Command.sh("true")));
         String out = r.out();
         if (!out.startsWith("LOCKED")) return null;
         return parseLock(out.substring("LOCKED".length()).strip());
@@ -85,8 +85,8 @@ public final class HostOps {
 
     /** Removes the lock only if this run holds it (its run id is in the info file). */
     public Command unlockCommand(String runId) {
-        return Command.sh("if grep -q -F -- " + quote(runId) + " " + quote(layout.lockInfo()) + " 2>/dev/null; then rm -rf -- "
-                + quote(layout.lock()) + "; fi");
+        return Command.ifThen(Command.of("grep", "-q", "-F", "--", runId, layout.lockInfo()).quiet(),
+                Command.of("rm", "-rf", "--", layout.lock()));
     }
 
     public void release(String runId) throws TransportException, InterruptedException {
@@ -99,15 +99,19 @@ public final class HostOps {
 
     // ---- current and releases ----
 
+    /** Prints current's target (nothing when there is none yet). */
+    public Command currentCommand() {
+        return Command.of("readlink", layout.current()).orTrue();
+    }
+
     public String currentRelease() throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.sh("readlink " + quote(layout.current()) + " || true"));
+        CommandResult r = transport.run(currentCommand());
         return ReleaseLayout.idFromTarget(r.out());
     }
 
     /** ln to a temp name, then rename over current: never a moment without a valid current. */
     public Command switchCommand(String id) {
-        return Command.sh("cd " + quote(layout.deployTo()) + " && rm -f current.tmp && ln -s "
-                + quote(ReleaseLayout.currentTarget(id)) + " current.tmp && mv -T current.tmp current");
+        return Command.swapLink(layout.deployTo(), ReleaseLayout.currentTarget(id), "current");
     }
 
     public void switchTo(String id) throws TransportException, InterruptedException, HostOpException {
@@ -120,22 +124,29 @@ public final class HostOps {
      */
     public void ensureHelper(String id, byte[] helper) throws TransportException, InterruptedException {
         String path = layout.helper(id);
-        CommandResult r = transport.run(Command.sh("if test -f " + quote(path) + "; then echo present; else mkdir -p "
-                + quote(layout.release(id) + "/.djdeploy") + "; fi"));
+        CommandResult r = transport.run(Command.ifElse(Command.of("test", "-f", path), Command.echo("present"),
+                Command.of("mkdir", "-p", layout.release(id) + "/.djdeploy")));
         if (!r.out().contains("present")) transport.upload(helper, path, 0644);
     }
 
     /** Every release directory, oldest first. */
     public List<String> releases() throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.sh("ls -1 " + quote(layout.releases()) + " 2>/dev/null || true"));
-        return ids(r.out());
+        return ids(transport.run(releasesCommand()).out());
+    }
+
+    /** Lists the release directories (nothing when there are none yet). */
+    public Command releasesCommand() {
+        return Command.of("ls", "-1", layout.releases()).quiet().orTrue();
     }
 
     /** Releases whose PREPARE finished (REVISION written last), oldest first. */
     public List<String> completeReleases() throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.sh("cd " + quote(layout.releases())
-                + " 2>/dev/null && for d in *; do [ -f \"$d/REVISION\" ] && echo \"$d\"; done; true"));
-        return ids(r.out());
+        return ids(transport.run(completeReleasesCommand()).out());
+    }
+
+    /** Lists the releases that have a REVISION file. */
+    public Command completeReleasesCommand() {
+        return Command.sh("for d in *; do [ -f \"$d/REVISION\" ] && echo \"$d\"; done; true").in(layout.releases()).quiet();
     }
 
     /**
@@ -154,7 +165,7 @@ public final class HostOps {
     }
 
     public Revision revision(String id) throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.sh("cat " + quote(layout.revision(id)) + " 2>/dev/null || true"));
+        CommandResult r = transport.run(Command.of("cat", layout.revision(id)).quiet().orTrue());
         return Revision.parse(r.stdout());
     }
 
@@ -207,7 +218,7 @@ public final class HostOps {
 
     /** Ledger entries, oldest first; a line that does not parse is skipped, not fatal. */
     public List<LedgerEntry> ledger() throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.sh("cat " + quote(layout.ledger()) + " 2>/dev/null || true"));
+        CommandResult r = transport.run(Command.of("cat", layout.ledger()).quiet().orTrue());
         List<LedgerEntry> out = new ArrayList<>();
         String[] lines = r.stdout().split("\n");
         for (int i = 0; i < lines.length; i++) {

@@ -36,4 +36,47 @@ public final class Shell {
     public static String join(String... args) {
         return join(List.of(args));
     }
+
+    /**
+     * A shell variable set on the host by an earlier part of the same command
+     * ({@link Command#assign}, {@link Command#let}), used as one argument: {@code "$name"},
+     * optionally with fixed text around it ({@code /srv/releases/"$from"/.venv}).
+     */
+    public record Var(String prefix, String name, String suffix) {
+        public Var {
+            if (!name.matches("[a-z_][a-z0-9_]*|[1-9]")) throw new IllegalArgumentException("not a variable name: " + name);
+        }
+
+        /** The same variable inside a path or a message. */
+        public Var around(String before, String after) {
+            return new Var(before, name, after);
+        }
+
+        String render() {
+            return (prefix.isEmpty() ? "" : quote(prefix)) + "\"$" + name + "\"" + (suffix.isEmpty() ? "" : quote(suffix));
+        }
+    }
+
+    public static Var var(String name) {
+        return new Var("", name, "");
+    }
+
+    /** A file name pattern the shell expands on the host: letters, digits, _ . / - and * only. */
+    public record Glob(String pattern) {
+        public Glob {
+            if (!pattern.matches("[A-Za-z0-9_./*-]+")) throw new IllegalArgumentException("not a plain glob: " + pattern);
+        }
+    }
+
+    public static Glob glob(String pattern) {
+        return new Glob(pattern);
+    }
+
+    /** Strings are quoted, variables and globs become what the shell expands. */
+    static String word(Object arg) {
+        if (arg instanceof Var v) return v.render();
+        if (arg instanceof Glob g) return g.pattern();
+        if (arg instanceof String s) return quote(s);
+        throw new IllegalArgumentException("not a shell word: " + arg);
+    }
 }

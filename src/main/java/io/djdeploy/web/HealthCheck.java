@@ -113,6 +113,20 @@ public final class HealthCheck {
         }
     }
 
+    /** The verdict in the last line of {@code out} that holds a JSON object (other lines may precede and follow it). */
+    public static Result parseLastJson(String out) {
+        String[] lines = out.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (!lines[i].startsWith("{")) continue;
+            try {
+                return Json.read(lines[i], Result.class);
+            } catch (IllegalArgumentException e) {
+                break;
+            }
+        }
+        return new Result(false, null, null, null, "no health verdict", null, null);
+    }
+
     public static Result parse(CommandResult r) {
         try {
             return Json.read(r.lastStdoutLine(), Result.class);

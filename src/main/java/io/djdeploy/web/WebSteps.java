@@ -65,12 +65,12 @@ public final class WebSteps {
         return new Step() {
             public String name() { return SWITCH; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(switchCommand(h, ctx, h.newColor() != null ? h.newColor() : "<idle color>"));
+                return List.of(switchCommand(h, ctx, h.newColor()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 HostRun h = x.host();
                 try {
-                    x.check(switchCommand(h, x.ctx(), h.newColor()));
+                    x.check(plan(h, x.ctx()).get(0));
                 } catch (StepFailure f) {
                     // part of it ran: if current moved, this host must be switched back
                     if (x.ctx().releaseId().equals(h.ops().currentRelease())) h.markSwitched();
@@ -87,21 +87,18 @@ public final class WebSteps {
 
     /**
      * `current` to the run's release and, on a web host, the web tier with it, as ONE command:
-     * blue-green makes {@code color} live; the other strategies run the reload hook and nginx.
+     * blue-green makes {@code color} live (null: the color that is not live now, chosen on the
+     * host, as the boot step chose it); the other strategies run the reload hook and nginx.
      */
     public static Command switchCommand(HostRun h, RunContext ctx, String color) {
         EnvironmentConfig env = ctx.env();
-        List<Command> cmds = new ArrayList<>();
-        cmds.add(h.ops().switchCommand(ctx.releaseId()));
+        Command c = h.ops().switchCommand(ctx.releaseId());
         if (h.config().hasRole(HostConfig.WEB)) {
-            if (env.web().blueGreen()) cmds.addAll(BlueGreen.swapCommands(env, color));
-            else cmds.addAll(activateCommands(env, h.ops().layout(), ctx.releaseId()));
+            List<Command> web = !env.web().blueGreen() ? activateCommands(env, h.ops().layout(), ctx.releaseId())
+                    : color == null ? BlueGreenCommands.swapEither(env) : List.of(BlueGreenCommands.swap(env, color));
+            for (Command w : web) c = c.then(w);
         }
-        if (cmds.size() == 1) return cmds.get(0);
-        StringBuilder sb = new StringBuilder();
-        // "\n}" rather than "; }": a user's command may end in a # comment
-        for (Command c : cmds) sb.append(sb.length() == 0 ? "" : " && ").append("{ ").append(c.script()).append("\n}");
-        return Command.sh(sb.toString());
+        return c;
     }
 
     public static Step health() {
@@ -111,9 +108,7 @@ public final class WebSteps {
                 return h.config().hasRole(HostConfig.WEB) && ctx.env().health() != null;
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                HealthConfig hc = ctx.env().health();
-                return List.of(HealthCheck.command(h.name(), h.ops().layout(), ctx.releaseId(), hc, ctx.releaseId(), hc.retries(),
-                        HealthCheck.secret(ctx.env(), hc.url())));
+                return verifyCommands(h, ctx, ctx.releaseId());
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 try {
@@ -124,6 +119,18 @@ public final class WebSteps {
                 }
             }
         };
+    }
+
+    /** The health URL, then verify.urls, then verify.status: what the health step runs, in order. */
+    static List<Command> verifyCommands(HostRun h, RunContext ctx, String release) {
+        HealthConfig hc = ctx.env().health();
+        List<Command> c = new ArrayList<>();
+        c.add(HealthCheck.command(h.name(), h.ops().layout(), release, hc, release, hc.retries()));
+        for (io.djdeploy.config.VerifyConfig.Url u : ctx.env().verify().urls()) {
+            c.add(HealthCheck.extraCommand(h.name(), h.ops().layout(), release, hc, u));
+        }
+        if (ctx.env().verify().status() != null) c.add(Command.sh(ctx.env().verify().status()));
+        return c;
     }
 
     /** verify.urls and verify.status, after the health URL passed. */

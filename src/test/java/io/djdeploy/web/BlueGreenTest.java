@@ -37,7 +37,7 @@ class BlueGreenTest {
     @Test
     void pinningIsATempLinkAndARenameWithQuotedPaths() {
         var layout = new io.djdeploy.release.ReleaseLayout("/srv/it's here");
-        assertThat(BlueGreen.pinCommand(layout, "green", "20261124031015").script())
+        assertThat(BlueGreenCommands.pin(layout, "green", "20261124031015").script())
                 .isEqualTo("cd '/srv/it'\\''s here' && rm -f green.tmp && ln -s releases/20261124031015 green.tmp && mv -T green.tmp green");
     }
 }
