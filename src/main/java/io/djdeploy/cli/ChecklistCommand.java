@@ -105,7 +105,7 @@ class ChecklistCommand extends EnvCommand {
                 + "(newer migrations must be expand-only), then switch back and reload:");
         out.println();
         out.println("```sh");
-        out.println("cd " + io.djdeploy.remote.Shell.quote(env.deployTo()) + " && ln -s releases/<previous id> current.tmp && mv -T current.tmp current");
+        out.println(io.djdeploy.remote.Command.swapLink(env.deployTo(), "releases/<previous id>", "current").script());
         if (env.web().reload() != null) out.println(redactor.apply(env.web().reload()));
         out.println("```");
         out.println();

@@ -13,6 +13,7 @@ import io.djdeploy.release.Json;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
+import io.djdeploy.remote.Shell;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.web.Templates;
 
@@ -76,11 +77,41 @@ public final class MigrationSteps {
         return f;
     }
 
+    /** The script variable that holds the unapplied migrations (one app.name per line) in an exported script. */
+    public static final String PENDING = "PENDING";
+
+    /**
+     * For a script, which cannot classify: the unapplied migrations (showmigrations --plan) and
+     * their operations (migrate --plan); under policy gate none is applied without
+     * APPROVE_MIGRATIONS=1 (exit 10, as djdeploy's gate).
+     */
+    static List<Command> gateScript(HostRun h, RunContext ctx) {
+        ReleaseLayout l = h.ops().layout();
+        DjangoConfig dj = ctx.env().django();
+        Shell.Var list = Shell.var("list");
+        Command pending = Command.export(PENDING, Manage.command(l, ctx.releaseId(), dj, "showmigrations", "--plan")
+                .pipe(Command.of("sed", "-n", "s/^ *\\[ \\] *//p")));
+        Command found = Command.assign("list", Command.of("printf", "%s", Shell.var(PENDING)).pipe(Command.of("paste", "-s", "-d", ",", "-"))
+                        .pipe(Command.of("sed", "s/,/, /g")))
+                .andAlso(Command.of("printf", "unapplied migration(s): %s\\n", list))
+                .andAlso(Manage.command(l, ctx.releaseId(), dj, "migrate", "--plan"));
+        if (ctx.env().migrations().policy() == MigrationsConfig.Policy.GATE) {
+            found = found.andAlso(Command.ifThen(Command.of("test", Shell.var("APPROVE_MIGRATIONS"), "=", "1").not(),
+                    Command.of("printf", "unapplied migration(s): %s: this script cannot classify them, so it applies none without approval; "
+                            + "nothing changed. Review the plan above, then run again with APPROVE_MIGRATIONS=1\\n", list).toStderr()
+                            .andAlso(Command.exit(10))));
+        }
+        return List.of(pending, Command.ifElse(Command.of("test", "-n", Shell.var(PENDING)), found, Command.echo("no unapplied migrations")));
+    }
+
     /** GATE: the pending plan (with SQL) and the release's manifest, from one host. */
     public static Step analyze() {
         return new Step() {
             public String name() { return ANALYZE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return enabled(ctx) && onMigrateHost(h); }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                return gateScript(h, ctx);
+            }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 ReleaseLayout l = h.ops().layout();
                 return List.of(helperCommand(l, ctx.releaseId(), ctx.env().django(), "migrations"),

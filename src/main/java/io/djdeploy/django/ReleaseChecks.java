@@ -11,6 +11,7 @@ import io.djdeploy.release.Json;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
+import io.djdeploy.remote.Shell;
 import io.djdeploy.remote.TransportException;
 
 import java.util.ArrayList;
@@ -44,6 +45,18 @@ public final class ReleaseChecks {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), "check", "--deploy"));
             }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                // Django's errors fail (its exit status); a warning listed in checks.fail_on_warnings fails too
+                Shell.Var out = Shell.var("out");
+                Command c = Command.assign("out", plan(h, ctx).get(0).mergeStderr())
+                        .orElse(Command.of("printf", "%s\\n", out).andAlso(Command.fail("manage.py check --deploy found errors", 1)))
+                        .andAlso(Command.of("printf", "%s\\n", out));
+                for (String id : ctx.env().checks().failOnWarnings()) {
+                    c = c.andAlso(Command.of("printf", "%s", out).pipe(Command.of("grep", "-q", "-F", "--", "(" + id + ")")).not()
+                            .orElse(Command.fail("check --deploy warning " + id + " fails by policy (fix the setting, or drop it from checks.fail_on_warnings)", 1)));
+                }
+                return List.of(c);
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 Command c = plan(x.host(), x.ctx()).get(0);
                 CommandResult r = x.run(c);
@@ -71,6 +84,12 @@ public final class ReleaseChecks {
     public static Step settings() {
         return new Step() {
             public String name() { return SETTINGS_CHECKS; }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                // without djdeploy's judgement of the facts, the script checks the one that stops a release: the database
+                return List.of(Command.assign("facts", factsCommand(h.ops().layout(), ctx)).andAlso(Command.of("printf", "%s", Shell.var("facts"))
+                        .pipe(Command.of("grep", "-q", "-E", "\"db_ok\": ?true")).orElse(Command.fail(
+                                "the database does not answer with the release's settings (db.reachable; djdeploy check says more)", 1))));
+            }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx)));
                 String site = ctx.env().checks().nginxSite();

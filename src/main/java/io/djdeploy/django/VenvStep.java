@@ -43,10 +43,7 @@ public final class VenvStep implements Step {
     public static Command command(ReleaseLayout l, String id, PythonConfig py) {
         Shell.Var from = Shell.var("from");
         Shell.Var fromVenv = from.around(l.releases() + "/", "/.venv");
-        Command sums = Command.assign("sums", hashCommand(l, id, py)).orElse(Command.fail("cannot read the requirements files "
-                + String.join(", ", py.requirements()) + " in the release (python.requirements)", 1));
-        Command hash = Command.assign("hash", Command.of("printf", "%s%s", prefix(py), Shell.var("sums"))
-                .pipe(Command.of("sha256sum")).pipe(Command.of("cut", "-d", " ", "-f", "1")));
+
         // the newest other release whose venv was built from the same hash
         Command reusable = Command.assign("from", Command.of("grep", "-l", "-x", "-F", "--", Shell.var("hash"), Shell.glob("*/.venv/.djdeploy-venv"))
                 .quiet().pipe(Command.of("cut", "-d", "/", "-f", "1")).pipe(Command.of("grep", "-x", "-E", "[0-9]{14}"))
@@ -59,7 +56,15 @@ public final class VenvStep implements Step {
         Command build = Command.ifThen(Command.of("test", "-n", from),
                 Command.echo("venv: copy failed, building a new one").then(Command.of("rm", "-rf", "--", l.venv(id))))
                 .then(createCommand(l, id, py));
-        return sums.andAlso(hash).andAlso(reusable).andAlso(copy.orElse(build).then(stampCommand(l, id, Shell.var("hash"))));
+        return hashing(l, id, py).andAlso(reusable).andAlso(copy.orElse(build).then(stampCommand(l, id, Shell.var("hash"))));
+    }
+
+    /** Sets {@code $hash} on the host to what {@link #hash} computes from the same files. */
+    public static Command hashing(ReleaseLayout l, String id, PythonConfig py) {
+        Command sums = Command.assign("sums", hashCommand(l, id, py)).orElse(Command.fail("cannot read the requirements files "
+                + String.join(", ", py.requirements()) + " in the release (python.requirements)", 1));
+        return sums.andAlso(Command.assign("hash", Command.of("printf", "%s%s", prefix(py), Shell.var("sums"))
+                .pipe(Command.of("sha256sum")).pipe(Command.of("cut", "-d", " ", "-f", "1"))));
     }
 
     /** What the hash covers besides the requirements files: the interpreter and the site-packages switch. */

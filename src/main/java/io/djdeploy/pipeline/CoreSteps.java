@@ -10,6 +10,8 @@ import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.release.Revision;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
+import io.djdeploy.remote.Shell;
+import io.djdeploy.release.HostOps;
 import io.djdeploy.remote.TransportException;
 
 import java.time.ZoneOffset;
@@ -68,6 +70,18 @@ public final class CoreSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(h.ops().lockCommand(lockInfo(ctx)));
             }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                // someone else's lock stops the script with exit 4 (as djdeploy's LOCKED), naming the holder
+                String env = ctx.env().name();
+                Command held = Command.sh("rc=$?")
+                        .andAlso(Command.ifThen(Command.of("test", Shell.var("rc"), "=", String.valueOf(HostOps.LOCK_HELD)).not(), Command.sh("exit $rc")))
+                        .andAlso(Command.assign("who", Command.of("printf", "%s", Shell.var("holder")).pipe(Command.of("sed", "-n",
+                                "s/.*\"user\":\"\\([^\"]*\\)\".*\"origin\":\"\\([^\"]*\\)\".*\"command\":\"\\([^\"]*\\)\".*/\\1@\\2 (\\3)/p"))))
+                        .andAlso(Command.of("printf", "locked by %s (djdeploy status " + env + " shows the lock; djdeploy unlock " + env
+                                + " [--force] removes it)\\n", Shell.var("who")).toStderr())
+                        .andAlso(Command.exit(4));
+                return List.of(Command.assign("holder", h.ops.lockCommand(lockInfo(ctx))).orElse(held));
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 LockInfo held;
                 try {
@@ -91,6 +105,10 @@ public final class CoreSteps {
             public String name() { return INSPECT; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(h.ops().currentCommand(), h.ops().releasesCommand());
+            }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                return List.of(Command.export("PREVIOUS", h.ops.currentCommand().pipe(Command.of("sed", "-n", "s,.*/,,; /^[0-9]\\{14\\}$/p"))),
+                        Command.echo("current release: " + h.previous));
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
                 x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
@@ -156,6 +174,10 @@ public final class CoreSteps {
             public String name() { return FETCH; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
+            }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                return List.of(mirrorCommand(h.ops.layout(), ctx.env()), Command.export("SHA", resolveCommand(h.ops.layout(), ctx.ref())
+                        .orElse(Command.fail("ref " + ctx.ref() + " is not a commit of the repository (push the tag or branch, or use another --ref)", 1))));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 ReleaseLayout l = x.host().ops().layout();

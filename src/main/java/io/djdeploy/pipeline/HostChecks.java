@@ -38,6 +38,20 @@ public final class HostChecks {
                 if (h.config().hasRole(HostConfig.WEB)) c.addAll(WebSteps.nginxTestCommand(ctx.env()));
                 return c;
             }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                // a script checks what it can without djdeploy: the env file and its keys (names only), nginx -t
+                List<Command> c = new ArrayList<>();
+                String f = ctx.env().django().envFile();
+                if (f != null) {
+                    c.add(Command.of("test", "-r", f).orElse(Command.fail("env file missing or unreadable: " + f + " (django.env_file)", 1)));
+                    for (String k : ctx.env().checks().requiredEnv()) {
+                        c.add(Command.of("grep", "-q", "-E", "^(export[[:space:]]+)?" + k + "[[:space:]]*=", f)
+                                .orElse(Command.fail("env file " + f + " has no " + k + " (checks.required_env)", 1)));
+                    }
+                }
+                if (h.config().hasRole(HostConfig.WEB)) c.addAll(WebSteps.nginxTestCommand(ctx.env()));
+                return c;
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 HostChecks.run(x, x.ctx().env().checks());
                 x.failOnChecks();

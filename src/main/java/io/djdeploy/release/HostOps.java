@@ -16,7 +16,7 @@ import static io.djdeploy.remote.Shell.quote;
 /** Release-layout operations on one host: lock, current link, releases, ledger, cleanup. */
 public final class HostOps {
     /** Exit status the lock command uses for "someone else holds it" (EX_TEMPFAIL). */
-    static final int LOCK_HELD = 75;
+    public static final int LOCK_HELD = 75;
 
     private final Transport transport;
     private final ReleaseLayout layout;

@@ -37,6 +37,7 @@ public final class Command {
     private final byte[] stdin;
     private final Duration timeout;
     private final Shape shape;
+    private final String exported;
 
     /** Shell text as is (its shape is read from the text). */
     public Command(String script, byte[] stdin, Duration timeout) {
@@ -44,7 +45,12 @@ public final class Command {
     }
 
     private Command(String script, byte[] stdin, Duration timeout, Shape shape) {
+        this(script, stdin, timeout, shape, null);
+    }
+
+    private Command(String script, byte[] stdin, Duration timeout, Shape shape, String exported) {
         if (script == null || script.isBlank()) throw new IllegalArgumentException("empty command");
+        this.exported = exported;
         this.script = script;
         this.stdin = stdin;
         this.timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
@@ -52,6 +58,9 @@ public final class Command {
     }
 
     public String script() { return script; }
+
+    /** The script variable an {@link #export} sets, else null. */
+    public String exported() { return exported; }
     public byte[] stdin() { return stdin; }
     public Duration timeout() { return timeout; }
 
@@ -78,6 +87,23 @@ public final class Command {
         Shell.var(name);
         return new Command(name + "=$(" + producer.script + (openEnd(producer.script) ? "\n" : "") + ")", producer.stdin,
                 producer.timeout, Shape.UNIT);
+    }
+
+    /**
+     * For a standalone script: {@code NAME=$(producer)} at the script's top level, so later
+     * commands of the script read {@code "$NAME"} ({@link Shell#var}). The producer prints
+     * the reason on standard error and exits non-zero when there is no value.
+     */
+    public static Command export(String name, Command producer) {
+        Command c = assign(name, producer);
+        return new Command(c.script, c.stdin, c.timeout, c.shape, name);
+    }
+
+    /** The command an {@link #export} runs (itself for any other command). */
+    public Command producer() {
+        if (exported == null) return this;
+        String inner = script.substring(exported.length() + 3, script.length() - 1);
+        return new Command(inner.endsWith("\n") ? inner.substring(0, inner.length() - 1) : inner, stdin, timeout);
     }
 
     /** {@code name=VALUE}, the value quoted. */
@@ -171,6 +197,11 @@ public final class Command {
     /** Standard output is appended to {@code path}. */
     public Command appendTo(String path) {
         return redirect(">> " + Shell.quote(path));
+    }
+
+    /** Standard error into standard output: {@code this 2>&1}. */
+    public Command mergeStderr() {
+        return redirect("2>&1");
     }
 
     /** Standard output goes to standard error (a message for the operator, not for the parser). */

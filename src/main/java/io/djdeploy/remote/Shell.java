@@ -44,7 +44,7 @@ public final class Shell {
      */
     public record Var(String prefix, String name, String suffix) {
         public Var {
-            if (!name.matches("[a-z_][a-z0-9_]*|[1-9]")) throw new IllegalArgumentException("not a variable name: " + name);
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*|[1-9]")) throw new IllegalArgumentException("not a variable name: " + name);
         }
 
         /** The same variable inside a path or a message. */

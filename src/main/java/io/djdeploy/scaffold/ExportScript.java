@@ -1,35 +1,26 @@
 package io.djdeploy.scaffold;
 
-import io.djdeploy.config.DjangoConfig;
 import io.djdeploy.config.EnvironmentConfig;
-import io.djdeploy.config.HealthConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.MigrationsConfig;
-import io.djdeploy.config.VerifyConfig;
 import io.djdeploy.django.Helper;
-import io.djdeploy.django.DjangoSteps;
-import io.djdeploy.django.Manage;
 import io.djdeploy.django.MigrationSteps;
-import io.djdeploy.django.ReleaseChecks;
-import io.djdeploy.django.VenvStep;
-import io.djdeploy.pipeline.CoreSteps;
-import io.djdeploy.pipeline.Deployer;
-import io.djdeploy.pipeline.HostChecks;
-import io.djdeploy.step.EventSink;
-import io.djdeploy.step.Identity;
+import io.djdeploy.pipeline.Pipelines;
 import io.djdeploy.release.HostOps;
 import io.djdeploy.release.LedgerEntry;
-import io.djdeploy.release.LockInfo;
 import io.djdeploy.release.ReleaseLayout;
-import io.djdeploy.release.Revision;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.Shell;
-import io.djdeploy.web.HealthCheck;
-import io.djdeploy.web.WebSteps;
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.Identity;
+import io.djdeploy.step.Phase;
+import io.djdeploy.step.Redactor;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
 
-import java.time.Clock;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,20 +32,21 @@ import static io.djdeploy.remote.Shell.quote;
  * `djdeploy export-script`: a standalone bash release script that does on one host what the
  * deploy pipeline does (stage 2 of adopting automation, after the checklist). Connects to nothing.
  *
- * <p>Its commands come from the builders the pipeline uses: the deploy plan
- * ({@link Deployer#plan}) for git, code, shared links, switch, web reload and workers;
- * {@link HostOps} for the lock, unlock and ledger commands; {@link VenvStep}, {@link Manage},
- * {@link WebSteps}, {@link ReleaseLayout} and {@link Revision} for the rest. Values known only
- * at run time (the release id, the commit, the previous release, who runs it) are built with a
- * placeholder that {@link #bind} turns into a bash variable, so each command stays exactly as
- * the pipeline builds it and every config value still passes through {@link Shell#quote}.
- * What needs djdeploy's Python helper (migration classification, settings checks, the manifest)
- * is done with plain commands or left out, and the script says so.
+ * <p>The steps are the pipeline's own ({@link Pipelines#deploy}), in order, each with the
+ * commands it gives a script ({@code Step#script}: its planned commands unless it judges output
+ * in Java), so every step and every web strategy is covered and there is no list of step names
+ * here. Values known only at run time (the release id, the commit, the previous release, who
+ * runs it) are built with a placeholder that {@link #bind} turns into a bash variable, so each
+ * command stays exactly as the pipeline builds it and every config value still passes through
+ * {@link Shell#quote}. A failure after the switch goes back as a rollback does: the rollback
+ * pipeline's SWITCH and WORKERS steps for the previous release.
  */
 public final class ExportScript {
     /** Placeholder release ids: valid ids (ReleaseLayout insists) that no real deploy makes. */
     static final String RELEASE_ID = "29991231235959";
     static final String PREVIOUS_ID = "29991231235958";
+    static final Instant STARTED = Instant.parse("2999-12-31T23:59:59Z");
+    static final long PID = 2999123123L;
 
     /** Placeholder → the bash variable holding the run-time value. */
     static final Map<String, String> RUNTIME = runtime();
@@ -63,11 +55,11 @@ public final class ExportScript {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(RELEASE_ID, "RELEASE");
         m.put(PREVIOUS_ID, "PREVIOUS");
+        m.put(DateTimeFormatter.ISO_INSTANT.format(STARTED), "STARTED");
+        m.put(String.valueOf(PID), "PID");
         m.put("@@SHA@@", "SHA");
         m.put("@@WHO@@", "WHO");
-        m.put("@@STARTED@@", "STARTED");
-        m.put("@@RUN_ID@@", "RUN_ID");
-        m.put("@@VENV_HASH@@", "VENV_HASH");
+        m.put("@@ORIGIN@@", "ORIGIN");
         return m;
     }
 
@@ -86,8 +78,11 @@ public final class ExportScript {
     private final HostConfig host;
     private final String ref;
     private final ReleaseLayout layout;
-    private final Map<String, List<String>> plan = new LinkedHashMap<>();
+    private final Map<String, String> runtime = new LinkedHashMap<>(RUNTIME);
     private final StringBuilder out = new StringBuilder();
+    private final RunContext ctx;
+    private final HostRun run;
+    private final boolean migrates;
 
     private ExportScript(EnvironmentConfig env, HostConfig host, String ref) {
         this.env = env.withHosts(List.of(host));
@@ -95,14 +90,24 @@ public final class ExportScript {
         this.host = host;
         this.ref = ref;
         this.layout = new ReleaseLayout(env.deployTo());
+        this.ctx = context("export-script", RELEASE_ID);
+        this.run = new HostRun(host, null, new HostOps(null, layout));
+        run.previous = PREVIOUS_ID;
+        runtime.put(ctx.runId(), "RUN_ID");
+        this.migrates = Pipelines.deploy().stream().filter(p -> p.phase() == Phase.GATE)
+                .anyMatch(p -> p.steps().stream().anyMatch(s -> s.appliesTo(run, ctx)));
+    }
+
+    private RunContext context(String command, String release) {
+        RunContext c = new RunContext(env, command, ref, new Identity("@@WHO@@", "@@ORIGIN@@", PID), STARTED, Helper.bytes(), false,
+                new Redactor());
+        c.releaseId(release);
+        c.sha("@@SHA@@");
+        return c;
     }
 
     /** The script for {@code host} of {@code env} at {@code ref}. */
     public static String render(EnvironmentConfig env, HostConfig host, String ref, Origin origin) {
-        if (env.web().blueGreen() && host.hasRole(HostConfig.WEB)) {
-            throw new Unsupported("web.strategy: blue-green is not supported by export-script (it writes restart/reload "
-                    + "scripts only; use djdeploy deploy for blue-green)");
-        }
         String everything = env + "\n" + ref + "\n" + host;
         for (String placeholder : RUNTIME.keySet()) {
             if (everything.contains(placeholder)) {
@@ -114,14 +119,10 @@ public final class ExportScript {
                     + "(let git on the host find it: a credential helper, or an SSH deploy key)");
         }
         ExportScript s = new ExportScript(env, host, ref);
-        s.plan();
         String script = s.write(origin);
         checkNoSecret(env, script);
-        for (String placeholder : RUNTIME.keySet()) {
+        for (String placeholder : s.runtime.keySet()) {
             if (script.contains(placeholder)) throw new IllegalStateException("unbound placeholder " + placeholder + " in the script");
-        }
-        if (script.contains("<commit of") || script.contains("<requirements hash>") || script.contains("# stdin:")) {
-            throw new IllegalStateException("a plan placeholder was left in the script");
         }
         return script;
     }
@@ -155,63 +156,15 @@ public final class ExportScript {
         }
     }
 
-    /**
-     * Every step of the deploy pipeline and how the script covers it: a step added to the
-     * pipeline fails the export (and its tests) until the script knows it, rather than
-     * being silently left out.
-     */
-    static final Map<String, String> COVERED = Map.ofEntries(
-            Map.entry(CoreSteps.CONNECT, "not needed: the script runs on the host"),
-            Map.entry(CoreSteps.LOCK, "HostOps.lockCommand"), Map.entry(CoreSteps.INSPECT, "readlink current"),
-            Map.entry(CoreSteps.TOOLS, "planned"), Map.entry(HostChecks.HOST_CHECKS, "env file readable, required keys"),
-            Map.entry(CoreSteps.FETCH, "planned"), Map.entry(CoreSteps.CODE, "planned"),
-            Map.entry(CoreSteps.HELPER, "not available: plain commands instead"), Map.entry(CoreSteps.SHARED_LINKS, "planned"),
-            Map.entry(VenvStep.NAME, "VenvStep"), Map.entry(ReleaseChecks.CHECK_DEPLOY, "Manage"), Map.entry(DjangoSteps.COLLECTSTATIC, "Manage"),
-            Map.entry(ReleaseChecks.SETTINGS_CHECKS, "needs the helper: left out"), Map.entry(CoreSteps.REVISION, "Revision"),
-            Map.entry(MigrationSteps.ANALYZE, "showmigrations --plan + APPROVE_MIGRATIONS"),
-            Map.entry(MigrationSteps.MANIFEST, "needs the helper: left out"), Map.entry(MigrationSteps.BACKUP, "planned (command), preset left out"),
-            Map.entry(MigrationSteps.MIGRATE, "Manage"), Map.entry(WebSteps.SWITCH, "planned"), Map.entry("reload web", "planned"),
-            Map.entry(WebSteps.HEALTH, "curl"), Map.entry(CoreSteps.RESTART_WORKERS, "planned"), Map.entry(CoreSteps.RESTART_BEAT, "planned"),
-            Map.entry(CoreSteps.CLEANUP, "as HostOps.cleanupCandidates"));
-
-    /** The deploy plan of this host with the placeholder release id, by step name. */
-    private void plan() {
-        Clock at = Clock.fixed(ReleaseLayout.idTime(RELEASE_ID), ZoneOffset.UTC);
-        Identity who = new Identity("export-script", "localhost", 0);
-        try (Deployer d = new Deployer(env, h -> {
-            throw new IllegalStateException("export-script connects to nothing");
-        }, EventSink.NONE, who, at, Helper.bytes(), 1)) {
-            for (Deployer.PlannedStep s : d.plan(ref)) {
-                if (!COVERED.containsKey(s.step())) {
-                    throw new IllegalStateException("the deploy pipeline has a step export-script does not know: '" + s.step()
-                            + "' (" + s.phase() + "); add it to ExportScript");
-                }
-                plan.put(s.step(), s.commands());
-            }
-        }
-    }
-
-    private boolean has(String step) {
-        return plan.containsKey(step);
-    }
-
-    /** A planned step's commands, with the run-time values bound. */
-    private List<String> planned(String step) {
-        List<String> cmds = plan.get(step);
-        if (cmds == null) return List.of();
-        return cmds.stream().map(this::bind).toList();
-    }
-
-    /**
-     * Turns placeholders into bash variables where they stand: inside '...' as
-     * '"${VAR}"', inside "..." as ${VAR}, elsewhere as "${VAR}". The plan's commit
-     * placeholder (a quoted word of its own) becomes "${SHA}".
-     */
+    /** Turns placeholders into bash variables where they stand (see {@link #bind(String, Map)}). */
     String bind(String text) {
-        String t = text.replace(quote("<commit of " + ref + ">"), "\"${SHA}\"");
-        return bind(t, RUNTIME);
+        return bind(text, runtime);
     }
 
+    /**
+     * Placeholders → bash variables where they stand: inside '...' as '"${VAR}"', inside "..."
+     * as ${VAR}, elsewhere as "${VAR}".
+     */
     static String bind(String text, Map<String, String> vars) {
         StringBuilder b = new StringBuilder();
         char state = 0; // 0: unquoted, '\'' or '"': inside those quotes
@@ -247,19 +200,25 @@ public final class ExportScript {
         out.append(line).append('\n');
     }
 
-    /** One command as the pipeline runs it: in a shell of its own, so a `cd` stays inside. */
-    private void run(String indent, String command) {
-        run(indent, command, "");
-    }
-
-    /** ... followed by {@code after} (e.g. {@code || true}); a command that may hold a comment gets lines of its own. */
-    private void run(String indent, String command, String after) {
-        String tail = after.isEmpty() ? "" : " " + after;
-        if (command.indexOf('#') < 0 && command.indexOf('\n') < 0) {
-            l(indent + "( " + command + " )" + tail);
+    /**
+     * One command as the pipeline runs it: in a subshell with sh's rules (no errexit, nounset
+     * or pipefail: the commands are written for `sh -c`), its standard input (a file's content,
+     * the lock's info) piped in; an {@link Command#export} sets its variable for the script.
+     * {@code onFailure} (e.g. {@code || return 1}) is appended, else the script's errexit acts.
+     */
+    private void run(String indent, Command c, String onFailure) {
+        String tail = onFailure == null ? "" : " " + onFailure;
+        if (c.exported() != null) {
+            l(indent + bind(c.script()) + tail);
+            return;
+        }
+        String text = bind(c.script());
+        String in = c.stdin() == null ? "" : bind("printf '%s' " + quote(new String(c.stdin(), StandardCharsets.UTF_8))) + " | ";
+        if (text.indexOf('#') < 0 && text.indexOf('\n') < 0) {
+            l(indent + in + "( set +eu +o pipefail; " + text + " )" + tail);
         } else {
-            l(indent + "(");
-            l(indent + "  " + command);
+            l(indent + in + "( set +eu +o pipefail");
+            l(indent + "  " + text);
             l(indent + ")" + tail);
         }
     }
@@ -268,37 +227,9 @@ public final class ExportScript {
         l(name + "=" + quote(value == null ? "" : value));
     }
 
-    private void step(String phase, String name) {
-        l("");
-        l("  step " + quote(phase) + " " + quote(name));
-    }
-
-    /** {@code cd <project> && with_env <venv python> manage.py ARGS}, for the new release. */
-    private String manage(String... args) {
-        DjangoConfig dj = env.django();
-        String manage = dj.manage();
-        List<String> argv = new ArrayList<>(List.of(layout.venvPython(RELEASE_ID), manage.substring(manage.lastIndexOf('/') + 1)));
-        argv.addAll(List.of(args));
-        return bind(Command.sh("with_env " + Shell.join(argv)).in(Manage.projectDir(layout, RELEASE_ID, dj)).script());
-    }
-
-    private static String seconds(long ms) {
-        return ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0);
-    }
-
-    private boolean migrates() {
-        return has(MigrationSteps.MIGRATE);
-    }
-
     /** Without djdeploy's classification every unapplied migration needs approval, unless policy auto says apply. */
     private boolean asksApproval() {
-        MigrationsConfig m = env.migrations();
-        boolean preset = m.backup() != null && m.backup().command() == null;
-        return m.policy() == MigrationsConfig.Policy.GATE || preset;
-    }
-
-    private boolean healthChecked() {
-        return has(WebSteps.HEALTH) && env.health() != null;
+        return env.migrations().policy() == MigrationsConfig.Policy.GATE;
     }
 
     private String write(Origin origin) {
@@ -327,17 +258,18 @@ public final class ExportScript {
         l("#");
         l("# Run it ON the host, as the user that deploys:");
         l("#     bash deploy.sh");
-        if (migrates() && asksApproval()) l("#     APPROVE_MIGRATIONS=1 bash deploy.sh    # apply unapplied migrations (the first run lists them)");
+        if (migrates && asksApproval()) l("#     APPROVE_MIGRATIONS=1 bash deploy.sh    # apply unapplied migrations (the first run lists them)");
         l("#");
         l("# It does what `djdeploy deploy " + oneLine(env.name()) + " --ref " + ref + "` does on this one host, with the same");
         l("# layout, lock, REVISION file and ledger, so djdeploy status, releases and deploy work alongside it:");
-        l("# lock, fetch, build releases/<id> (code, shared links, venv, check --deploy, collectstatic, REVISION),");
-        l("# migrations, atomic switch, web reload, health check (a failure switches back), ledger, cleanup, unlock.");
+        l("# every step of the deploy pipeline, with the commands djdeploy runs (`djdeploy plan` shows the same ones):");
+        l("# lock, fetch, build releases/<id>, migrations, the switch (" + env.web().strategy().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                + "), health check (a failure switches back), workers, ledger, cleanup, unlock.");
         l("# Not here (see docs/export-script.md): djdeploy's migration classification (" + (asksApproval()
                 ? "any unapplied migration" : "migrations.policy auto: every unapplied migration is applied;"));
-        l("# " + (asksApproval() ? "needs APPROVE_MIGRATIONS=1" : "no review") + "), other hosts and their barriers, the settings checks and the migration");
-        l("# manifest (both need djdeploy's Python helper), notifications, redaction of output.");
-        if (!migrates() && env.django().migrate() && env.migrations().policy() != MigrationsConfig.Policy.OFF) {
+        l("# " + (asksApproval() ? "needs APPROVE_MIGRATIONS=1" : "no review") + "), other hosts and their barriers, most settings checks (the");
+        l("# database is checked), the migration manifest, notifications, redaction of output.");
+        if (!migrates && env.django().migrate() && env.migrations().policy() != MigrationsConfig.Policy.OFF) {
             HostConfig m = fleet.migrateHost();
             l("# Migrations: not on this host; they run once, from the script of the host with role migrate"
                     + (m != null ? " (" + oneLine(m.host()) + ")" : "") + ".");
@@ -373,61 +305,33 @@ public final class ExportScript {
         // VenvStep.hash: interpreter and site-packages switch, then the requirements' sha256sum output
         var("VENV_HASH_PREFIX", "interpreter=" + env.python().interpreter() + "\nsystem_site_packages="
                 + env.python().systemSitePackages() + "\n");
-        HealthConfig hc = env.health();
-        if (hc != null) {
-            var("HEALTH_URL", HealthCheck.url(hc, host.host()));
-            var("HEALTH_STATUS", String.valueOf(hc.status()));
-            var("HEALTH_MODE", hc.release().name().toLowerCase(Locale.ROOT));
-            var("HEALTH_HEADER", hc.header());
-            var("HEALTH_RETRIES", String.valueOf(hc.retries()));
-            var("HEALTH_INTERVAL", seconds(hc.interval().toMillis()));
-            var("HEALTH_TIMEOUT", seconds(hc.timeout().toMillis()));
-        }
     }
 
     /** The functions that embed commands built from the config. */
     private void generatedFunctions() {
-        l("");
-        l("# The lock as djdeploy takes it (release.HostOps): mkdir is atomic; info.json says who holds it,");
-        l("# so `djdeploy status` shows it and `djdeploy unlock` removes it.");
-        l("take_lock() {");
-        l("  local holder rc=0");
-        LockInfo dummy = new LockInfo(null, null, null, null, null, null, null);
-        l("  holder=$(lock_info_json | { " + ops().lockCommand(dummy).script() + "; }) || rc=$?");
-        l("  if [ \"$rc\" -eq 0 ]; then LOCKED=1; return 0; fi");
-        l("  if [ -d \"$LOCK_DIR\" ]; then");
-        l("    die 4 \"locked by $(lock_holder \"$holder\") (djdeploy status $ENV_NAME shows the lock; djdeploy unlock $ENV_NAME [--force] removes it)\"");
-        l("  fi");
-        l("  die \"cannot create the lock $LOCK_DIR\"");
-        l("}");
+        HostOps ops = new HostOps(null, layout);
         l("");
         l("# Only this run's lock (its run id is in info.json).");
         l("release_lock() {");
-        run("  ", bind(ops().unlockCommand("@@RUN_ID@@").script()));
+        run("  ", ops.unlockCommand(ctx.runId()), null);
         l("}");
         l("");
         l("append_ledger() {");
         LedgerEntry none = new LedgerEntry("deploy", null, null, null, null, null, null, null, null, null, null, null, null,
                 List.of(), null, null, null, null);
-        l("  ledger_line \"$1\" | { " + ops().appendLedgerCommand(none).script() + "; }");
-        l("}");
-        l("");
-        l("# The requirements files' sha256sum output, for the venv hash.");
-        l("requirements_sums() {");
-        run("  ", bind(VenvStep.hashCommand(layout, RELEASE_ID, env.python()).script()));
+        l("  ledger_line \"$1\" | { " + ops.appendLedgerCommand(none).script() + "; }");
         l("}");
         l("");
         switchBack();
     }
 
-    private HostOps ops() {
-        return new HostOps(null, layout);
-    }
-
-    /** After the switch, a failure goes back as djdeploy does: switch, reload, workers, verify. */
+    /**
+     * After the switch, a failure goes back as `djdeploy rollback` goes: the rollback pipeline's
+     * steps from SWITCH on, for the previous release.
+     */
     private void switchBack() {
         l("# A failure after the switch puts the host back on the previous release, as djdeploy does:");
-        l("# switch, reload the web tier, restart workers on the old code, verify it.");
+        l("# the rollback's switch steps for the previous release, then its workers.");
         l("switch_back() {");
         l("  if [ -z \"$PREVIOUS\" ]; then NOTE=\"no previous release to go back to: release $RELEASE stays current\"; return 1; fi");
         if (!env.safety().autoRollback()) {
@@ -436,35 +340,28 @@ public final class ExportScript {
             l("}");
             return;
         }
-        if (migrates()) {
-            l("  # djdeploy goes back only when the migrations it applied are expand-only; this script cannot tell");
-            l("  if [ -n \"$MIGRATED\" ]; then");
-            l("    NOTE=\"not switched back: this run applied migrations ($MIGRATED) and the script cannot tell whether release $PREVIOUS runs on the new schema\"");
-            l("    return 1");
-            l("  fi");
-        }
+        l("  # djdeploy goes back only when the migrations it applied are expand-only; this script cannot tell");
+        l("  if [ -n \"$MIGRATED\" ]; then");
+        l("    NOTE=\"not switched back: this run applied migrations ($MIGRATED) and the script cannot tell whether release $PREVIOUS runs on the new schema\"");
+        l("    return 1");
+        l("  fi");
         l("  log \"switching back to release $PREVIOUS\"");
-        run("  ", bind(ops().switchCommand(PREVIOUS_ID).script()), "|| { NOTE=\"switching back to $PREVIOUS failed\"; return 1; }");
+        RunContext back = context("rollback", PREVIOUS_ID);
+        HostRun h = new HostRun(host, null, new HostOps(null, layout));
+        h.previous = RELEASE_ID;
+        for (Pipelines.PhaseSpec spec : Pipelines.rollback()) {
+            if (spec.phase().beforeSwitch()) continue;
+            for (Step s : spec.steps()) {
+                if (!s.appliesTo(h, back)) continue;
+                l("  # " + spec.phase().label() + ": " + s.name());
+                for (Command c : s.script(h, back)) {
+                    run("  ", c, "|| { NOTE=" + quote("switching back failed at " + s.name()) + "; return 1; }");
+                }
+            }
+        }
         l("  SWITCHED=0");
-        if (host.hasRole(HostConfig.WEB)) {
-            for (Command c : WebSteps.activateCommands(env, layout, PREVIOUS_ID)) run("  ", bind(c.script()), "|| true");
-        }
-        for (String step : List.of(CoreSteps.RESTART_WORKERS, CoreSteps.RESTART_BEAT)) {
-            for (String c : planned(step)) run("  ", onPrevious(c), "|| true");
-        }
-        if (healthChecked()) {
-            l("  if ! http_check \"$HEALTH_URL\" \"$HEALTH_STATUS\" \"$HEALTH_MODE\" \"$PREVIOUS\" \"$HEALTH_RETRIES\" \"$HEALTH_INTERVAL\" \"$HEALTH_TIMEOUT\"; then");
-            l("    NOTE=\"previous release $PREVIOUS is not healthy either: $HEALTH_RESULT\"");
-            l("    return 1");
-            l("  fi");
-            l("  log \"healthy again: $HEALTH_RESULT\"");
-        }
+        l("  log \"healthy again: back on release $PREVIOUS\"");
         l("}");
-    }
-
-    /** A planned command of the new release, for the previous one instead. */
-    private static String onPrevious(String boundCommand) {
-        return boundCommand.replace("${RELEASE}", "${PREVIOUS}");
     }
 
     private void steps() {
@@ -473,176 +370,39 @@ public final class ExportScript {
         l("");
         l("main() {");
         l("  begin");
-
-        step("lock", CoreSteps.LOCK);
-        l("  take_lock");
-
-        step("preflight", CoreSteps.INSPECT);
-        l("  PREVIOUS=$(current_release)");
-        l("  log \"current release: ${PREVIOUS:-none (first deploy)}\"");
-
-        step("preflight", CoreSteps.TOOLS);
-        for (String c : planned(CoreSteps.TOOLS)) run("  ", c);
-        if (healthChecked()) l("  command -v curl >/dev/null || die \"curl not found on this host (the health check needs it)\"");
-
-        if (env.django().envFile() != null) {
-            step("preflight", HostChecks.HOST_CHECKS);
-            l("  [ -r \"$ENV_FILE\" ] || die \"env file missing or unreadable: $ENV_FILE (django.env_file)\"");
-            List<String> required = env.checks().requiredEnv();
-            if (!required.isEmpty()) {
-                l("  # the names only: the values are never read into this script's output");
-                l("  for key in " + String.join(" ", required.stream().map(Shell::quote).toList()) + "; do");
-                l("    grep -q -E \"^(export[[:space:]]+)?${key}[[:space:]]*=\" \"$ENV_FILE\" || die \"env file $ENV_FILE has no $key (checks.required_env)\"");
-                l("  done");
+        l("  PID=$$");
+        for (Pipelines.PhaseSpec spec : Pipelines.deploy()) {
+            List<Step> steps = spec.steps().stream().filter(s -> s.appliesTo(run, ctx)).toList();
+            if (steps.isEmpty()) continue;
+            if (spec.phase() == Phase.PREPARE) newRelease();
+            for (Step s : steps) {
+                l("");
+                l("  step " + quote(spec.phase().label()) + " " + quote(s.name()));
+                for (Command c : s.script(run, ctx)) run("  ", c, null);
             }
+            afterPhase(spec.phase());
         }
-
-        step("preflight", CoreSteps.FETCH);
-        List<String> fetch = planned(CoreSteps.FETCH);
-        run("  ", fetch.get(0));
-        l("  SHA=$(" + fetch.get(1) + ") || die \"ref $REF is not a commit of the repository (push the tag or branch, or export with another --ref)\"");
-        l("  RELEASE=$(new_release_id)");
-        l("  RELEASE_DIR=" + bind(quote(layout.release(RELEASE_ID))));
-        l("  VENV=" + bind(quote(layout.venv(RELEASE_ID))));
-        l("  log \"new release $RELEASE from $REF (${SHA:0:12})\"");
-
-        step("prepare", CoreSteps.CODE);
-        List<String> code = planned(CoreSteps.CODE);
-        l("  # mkdir fails if the directory exists: never take over another run's release");
-        run("  ", code.get(0));
-        l("  RELEASE_CREATED=1");
-        for (String c : code.subList(1, code.size())) run("  ", c);
-
-        if (has(CoreSteps.SHARED_LINKS)) {
-            step("prepare", CoreSteps.SHARED_LINKS);
-            for (String c : planned(CoreSteps.SHARED_LINKS)) run("  ", c);
-        }
-
-        venv();
-
-        if (has(ReleaseChecks.CHECK_DEPLOY)) {
-            step("prepare", ReleaseChecks.CHECK_DEPLOY);
-            l("  CHECK_OUTPUT=$( ( " + manage("check", "--deploy") + " ) 2>&1) || { printf '%s\\n' \"$CHECK_OUTPUT\" >&2; die \"manage.py check --deploy found errors\"; }");
-            l("  printf '%s\\n' \"$CHECK_OUTPUT\"");
-            List<String> failOn = env.checks().failOnWarnings();
-            if (!failOn.isEmpty()) {
-                l("  for id in " + String.join(" ", failOn.stream().map(Shell::quote).toList()) + "; do   # checks.fail_on_warnings");
-                l("    case $CHECK_OUTPUT in *\"($id)\"*) die \"check --deploy warning $id fails by policy (fix the setting, or drop it from checks.fail_on_warnings)\" ;; esac");
-                l("  done");
-            }
-        }
-
-        if (has(DjangoSteps.COLLECTSTATIC)) {
-            step("prepare", DjangoSteps.COLLECTSTATIC);
-            run("  ", manage("collectstatic", "--noinput"));
-        }
-
-        step("prepare", CoreSteps.REVISION);
-        String rev = layout.revision(RELEASE_ID);
-        String text = new Revision(RELEASE_ID, ref, "@@SHA@@", "@@WHO@@", "@@STARTED@@").render();
-        l("  # written last (to a temp file, then renamed): a release without it is incomplete, never a rollback target");
-        run("  ", bind("printf '%s' " + quote(text) + " > " + quote(rev + ".tmp") + " && chmod 0644 " + quote(rev + ".tmp")
-                + " && mv -f -- " + quote(rev + ".tmp") + " " + quote(rev)));
-
-        if (migrates()) migrations();
-
-        step("switch", WebSteps.SWITCH);
-        for (String c : planned(WebSteps.SWITCH)) run("  ", c);
-        l("  SWITCHED=1");
-
-        if (has("reload web")) {
-            step("switch", "reload web");
-            for (String c : planned("reload web")) run("  ", c);
-        }
-
-        if (healthChecked()) health();
-
-        for (String s : List.of(CoreSteps.RESTART_WORKERS, CoreSteps.RESTART_BEAT)) {
-            if (!has(s)) continue;
-            step("workers", s);
-            for (String c : planned(s)) run("  ", c);
-        }
-
-        step("finalize", CoreSteps.CLEANUP);
-        l("  cleanup_releases || log \"warning: cleanup failed (the deploy itself succeeded)\"");
+        l("  end_step ok");
         l("}");
     }
 
-    private void venv() {
-        step("prepare", VenvStep.NAME);
-        l("  # reused when a kept release's venv was built from the same hash (copied, paths rewritten), else built");
-        l("  VENV_HASH=$(venv_hash)");
-        l("  VENV_FROM=$(reusable_venv \"$VENV_HASH\")");
-        l("  if [ -n \"$VENV_FROM\" ] && cp -a -- \"$RELEASES_DIR/$VENV_FROM/.venv\" \"$VENV\" && relocate_venv \"$RELEASES_DIR/$VENV_FROM/.venv\" \"$VENV\"; then");
-        l("    log \"venv: requirements unchanged since release $VENV_FROM, copied its venv\"");
-        l("  else");
-        l("    if [ -n \"$VENV_FROM\" ]; then log \"venv: copy failed, building a new one\"; rm -rf -- \"$VENV\"; fi");
-        run("    ", bind(VenvStep.createCommand(layout, RELEASE_ID, env.python()).script()));
-        l("  fi");
-        run("  ", bind(VenvStep.stampCommand(layout, RELEASE_ID, "@@VENV_HASH@@").script()));
+    /** The new release's id, later than every existing one, once the commit is known. */
+    private void newRelease() {
+        l("");
+        l("  RELEASE=$(new_release_id)");
+        l("  RELEASE_DIR=" + bind(quote(layout.release(RELEASE_ID))));
+        l("  RELEASE_CREATED=1   # from here a failure removes it (the lock keeps other runs out)");
+        l("  log \"new release $RELEASE from $REF (${SHA:0:12})\"");
     }
 
-    private void migrations() {
-        MigrationsConfig m = env.migrations();
-        boolean preset = m.backup() != null && m.backup().command() == null;
-        boolean ask = asksApproval();
-        step("gate", MigrationSteps.ANALYZE);
-        l("  # djdeploy classifies every pending operation (safe / review) with its Python helper; this script");
-        l("  # cannot, so it lists the unapplied migrations (showmigrations --plan) and the operations (migrate --plan)");
-        l(ask ? "  # and applies none unless APPROVE_MIGRATIONS=1." : "  # and applies them: migrations.policy is auto.");
-        if (preset) {
-            l("  # migrations.backup preset " + oneLine(m.backup().preset()) + " needs djdeploy's helper: this script does not take it,");
-            l("  # so take a backup yourself before APPROVE_MIGRATIONS=1.");
-        }
-        l("  PENDING=$( ( " + manage("showmigrations", "--plan") + " ) | sed -n 's/^ *\\[ \\] *//p') || die \"cannot read the migration plan (manage.py showmigrations --plan failed, see above)\"");
-        l("  if [ -n \"$PENDING\" ]; then");
-        l("    log \"$(pending_summary)\"");
-        run("    ", manage("migrate", "--plan"));
-        if (ask) {
-            l("    if [ \"${APPROVE_MIGRATIONS:-}\" != 1 ]; then");
-            l("      die 10 \"$(pending_summary): this script cannot classify them, so it applies none without approval; nothing changed. Review the plan above, then run again with APPROVE_MIGRATIONS=1\"");
-            l("    fi");
-        }
-        l("    if [ \"${APPROVE_MIGRATIONS:-}\" = 1 ]; then APPROVED=1; fi");
-        l("  else");
-        l("    log \"no unapplied migrations\"");
-        l("  fi");
-        l("  if [ -n \"$PENDING\" ]; then");
-        if (has(MigrationSteps.BACKUP) && !preset) {
-            l("    step migrate backup");
-            for (String c : planned(MigrationSteps.BACKUP)) run("    ", c);
-        }
-        l("    step migrate migrate");
-        if (m.lockTimeout() != null || m.statementTimeout() != null) {
-            l("    # migrations.lock_timeout / statement_timeout are not applied here (djdeploy sets them through its helper)");
-        }
-        run("    ", manage("migrate", "--noinput"));
-        l("    MIGRATED=$(echo $PENDING | sed 's/ /, /g')");
-        l("  fi");
-    }
-
-    private void health() {
-        HealthConfig hc = env.health();
-        step("switch", WebSteps.HEALTH);
-        l("  # the URL must answer " + hc.status() + (hc.release() == HealthConfig.ReleaseCheck.OFF ? ""
-                : " and report the new release id (" + (hc.release() == HealthConfig.ReleaseCheck.HEADER ? "header " + oneLine(hc.header()) : "in the body")
-                + "): \"200 from the old code\" does not pass"));
-        l("  if ! http_check \"$HEALTH_URL\" \"$HEALTH_STATUS\" \"$HEALTH_MODE\" \"$RELEASE\" \"$HEALTH_RETRIES\" \"$HEALTH_INTERVAL\" \"$HEALTH_TIMEOUT\"; then");
-        if (env.verify().logs() != null) {
-            l("    printf '%s\\n' " + quote("--- " + oneLine(env.verify().logs()) + " ---") + " >&2");
-            run("    ", env.verify().logs(), ">&2 || true");
-        }
-        l("    die \"health check failed: $HEALTH_RESULT\"");
-        l("  fi");
-        l("  log \"healthy: $HEALTH_RESULT\"");
-        VerifyConfig v = env.verify();
-        for (VerifyConfig.Url u : v.urls()) {
-            String url = u.url().replace("{host}", host.host());
-            l("  http_check " + quote(url) + " " + u.status() + " " + (u.text() == null ? "off ''" : "body " + quote(u.text()))
-                    + " 3 0.5 \"$HEALTH_TIMEOUT\" || die " + quote("verification of " + url + " failed: ") + "\"$HEALTH_RESULT\"");
-        }
-        if (v.status() != null) {
-            run("  ", v.status(), "|| die \"the web service's status command failed (verify.status)\"");
+    /** What the runner knows between phases, as script variables the ledger and the switch back read. */
+    private void afterPhase(Phase phase) {
+        switch (phase) {
+            case LOCK -> l("  LOCKED=1");
+            case GATE -> l("  if [ -n \"${" + MigrationSteps.PENDING + ":-}\" ] && [ \"${APPROVE_MIGRATIONS:-}\" = 1 ]; then APPROVED=1; fi");
+            case MIGRATE -> l("  if [ -n \"${" + MigrationSteps.PENDING + ":-}\" ]; then MIGRATED=$(printf '%s' \"$" + MigrationSteps.PENDING
+                    + "\" | paste -s -d , - | sed 's/,/, /g'); fi");
+            default -> { }
         }
     }
 }

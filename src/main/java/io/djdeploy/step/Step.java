@@ -19,6 +19,16 @@ public interface Step {
     /** The commands this step runs on the host, for `plan`; may show placeholders. */
     List<Command> plan(HostRun host, RunContext ctx);
 
+    /**
+     * What a standalone release script (export-script) runs for this step on the host itself:
+     * by default exactly the planned commands, each of which must succeed. A step whose run()
+     * judges output in Java gives the shell equivalent here (a failed check exits non-zero with
+     * its reason on standard error; a value later commands need is a {@link Command#export}).
+     */
+    default List<Command> script(HostRun host, RunContext ctx) {
+        return plan(host, ctx);
+    }
+
     /** Runs the step. The default runs each planned command in order and fails on the first non-zero exit. */
     default void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
         for (Command c : plan(x.host(), x.ctx())) x.check(c);

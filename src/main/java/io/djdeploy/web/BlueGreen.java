@@ -208,7 +208,8 @@ public final class BlueGreen {
         }
         String message = switch (r.exitCode()) {
             case BlueGreenCommands.START_FAILED -> "starting " + color + " on release " + release + " failed";
-            case BlueGreenCommands.UNHEALTHY -> color + " did not become healthy on release " + release + ": "
+            // "on release X failed" whichever part failed: a start that returned before the app died is no different
+            case BlueGreenCommands.UNHEALTHY -> color + " on release " + release + " failed: it did not become healthy: "
                     + res.describe(env.health(), release) + " (checked on " + (env.web().tcp() ? "127.0.0.1:" + env.web().ports().of(color)
                     : socket(env, color)) + ")";
             default -> "booting " + color + " on release " + release + " failed (exit " + r.exitCode() + ")";

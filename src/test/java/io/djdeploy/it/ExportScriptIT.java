@@ -240,4 +240,34 @@ class ExportScriptIT {
             assertThat(unlock.code()).as(unlock.output()).isZero();
         }
     }
+
+    @Test
+    @Order(7)
+    void aBlueGreenScriptBootsTheIdleColorAndSwapsTheSocket() throws Exception {
+        // given: the same host under web.strategy blue-green (what `init` writes by default)
+        Path config = hosts.blueGreenConfig("bg.yml", "  standby: 5m\n  drain: 1s\n");
+        export(config, "bg.sh", "--ref", "v2");
+
+        // when: the first run (the plain instance served before) and a second one
+        Site.Run first = onHost("bg.sh");
+        String blueRelease = hosts.current(host);
+        Site.Run second = onHost("bg.sh");
+
+        // then: blue boots and gets web.sock; the second run boots green and leaves blue in standby
+        assertThat(first.code()).as(first.output()).isZero();
+        assertThat(hosts.link(host, "/srv/demo/blue")).isEqualTo("releases/" + blueRelease);
+        assertThat(second.code()).as(second.output()).isZero();
+        String greenRelease = hosts.current(host);
+        assertThat(greenRelease).isGreaterThan(blueRelease);
+        assertThat(hosts.link(host, "/run/demo/web.sock")).isEqualTo("green.sock");
+        assertThat(hosts.link(host, "/srv/demo/green")).isEqualTo("releases/" + greenRelease);
+        assertThat(served()).isEqualTo(greenRelease);
+        assertThat(hosts.get(host, "/").body()).contains("Hello from v2");
+        assertThat(hosts.onHost(host, "supervisorctl -c /etc/demo/supervisord.conf status demo-web-blue || true")).contains("RUNNING");
+        LedgerEntry e = lastEntry();
+        assertThat(e.outcome()).isEqualTo("success");
+        assertThat(e.steps()).extracting(LedgerEntry.StepEntry::step).containsSubsequence("boot idle color", "switch", "health", "retire old color");
+        Site.Run status = hosts.djdeploy(config, "status", ENV);
+        assertThat(status.output()).contains("blue-green: green live (release " + greenRelease + "), blue in standby (release " + blueRelease + ")");
+    }
 }
