@@ -80,7 +80,7 @@ public final class CoreSteps {
                         .andAlso(Command.of("printf", "locked by %s (djdeploy status " + env + " shows the lock; djdeploy unlock " + env
                                 + " [--force] removes it)\\n", Shell.var("who")).toStderr())
                         .andAlso(Command.exit(4));
-                return List.of(Command.assign("holder", h.ops.lockCommand(lockInfo(ctx))).orElse(held));
+                return List.of(Command.assign("holder", h.ops().lockCommand(lockInfo(ctx))).orElse(held));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 LockInfo held;
@@ -107,8 +107,8 @@ public final class CoreSteps {
                 return List.of(h.ops().currentCommand(), h.ops().releasesCommand());
             }
             public List<Command> script(HostRun h, RunContext ctx) {
-                return List.of(Command.export("PREVIOUS", h.ops.currentCommand().pipe(Command.of("sed", "-n", "s,.*/,,; /^[0-9]\\{14\\}$/p"))),
-                        Command.echo("current release: " + h.previous));
+                return List.of(Command.export("PREVIOUS", h.ops().currentCommand().pipe(Command.of("sed", "-n", "s,.*/,,; /^[0-9]\\{14\\}$/p"))),
+                        Command.echo("current release: " + h.previous()));
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
                 x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
@@ -176,7 +176,7 @@ public final class CoreSteps {
                 return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
             }
             public List<Command> script(HostRun h, RunContext ctx) {
-                return List.of(mirrorCommand(h.ops.layout(), ctx.env()), Command.export("SHA", resolveCommand(h.ops.layout(), ctx.ref())
+                return List.of(mirrorCommand(h.ops().layout(), ctx.env()), Command.export("SHA", resolveCommand(h.ops().layout(), ctx.ref())
                         .orElse(Command.fail("ref " + ctx.ref() + " is not a commit of the repository (push the tag or branch, or use another --ref)", 1))));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
@@ -377,11 +377,11 @@ public final class CoreSteps {
     static Command cleanupCommand(ReleaseLayout l, int keep, String release, String previous) {
         List<String> args = new ArrayList<>(List.of("set", "--", String.valueOf(keep), release));
         if (previous != null) args.add(previous);
-        return Command.of(args).andAlso(Command.sh(CLEANUP).in(l.releases()));
+        return Command.of(args).andAlso(Command.sh(CLEANUP_SCRIPT).in(l.releases()));
     }
 
     /** As {@code HostOps.cleanupCandidates}: the oldest (n - keep) go, unless protected. */
-    private static final String CLEANUP = "keep=$1; shift; "
+    private static final String CLEANUP_SCRIPT = "keep=$1; shift; "
             + "for id in $(ls -1 | grep -x -E '[0-9]{14}'); do case \" $* \" in *\" $id \"*) continue ;; esac; "
             + "[ -f \"$id/REVISION\" ] && continue; rm -rf -- \"$id\" || exit 1; "
             + "echo \"removed the incomplete release $id (left by an interrupted run)\"; done; "

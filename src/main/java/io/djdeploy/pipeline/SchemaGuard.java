@@ -11,7 +11,6 @@ import io.djdeploy.release.Json;
 import io.djdeploy.release.LedgerEntry.MigrationEntry;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
-import io.djdeploy.remote.Shell;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.step.Event;
 import io.djdeploy.step.EventSink;
@@ -132,8 +131,7 @@ final class SchemaGuard implements Checkpoint {
     }
 
     private static List<MigrationEntry> readManifest(HostRun h, String id) throws TransportException, InterruptedException {
-        CommandResult r = h.transport().run(Command.sh("cat " + Shell.quote(
-                MigrationSteps.manifestPath(h.ops().layout(), id)) + " 2>/dev/null"));
+        CommandResult r = h.transport().run(Command.of("cat", MigrationSteps.manifestPath(h.ops().layout(), id)).quiet());
         if (!r.ok() || r.out().isEmpty()) return null;
         try {
             return Json.read(r.out(), ReleaseManifest.class).migrations();

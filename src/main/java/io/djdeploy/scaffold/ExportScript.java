@@ -92,7 +92,7 @@ public final class ExportScript {
         this.layout = new ReleaseLayout(env.deployTo());
         this.ctx = context("export-script", RELEASE_ID);
         this.run = new HostRun(host, null, new HostOps(null, layout));
-        run.previous = PREVIOUS_ID;
+        run.inspected(PREVIOUS_ID, List.of());
         runtime.put(ctx.runId(), "RUN_ID");
         this.migrates = Pipelines.deploy().stream().filter(p -> p.phase() == Phase.GATE)
                 .anyMatch(p -> p.steps().stream().anyMatch(s -> s.appliesTo(run, ctx)));
@@ -348,8 +348,8 @@ public final class ExportScript {
         l("  log \"switching back to release $PREVIOUS\"");
         RunContext back = context("rollback", PREVIOUS_ID);
         HostRun h = new HostRun(host, null, new HostOps(null, layout));
-        h.previous = RELEASE_ID;
-        for (Pipelines.PhaseSpec spec : Pipelines.rollback()) {
+        h.inspected(RELEASE_ID, List.of());
+        for (Pipelines.PhaseSpec spec : Pipelines.rollback(null, io.djdeploy.pipeline.Deployer.SchemaMode.CHECK)) {
             if (spec.phase().beforeSwitch()) continue;
             for (Step s : spec.steps()) {
                 if (!s.appliesTo(h, back)) continue;

@@ -169,6 +169,6 @@ class StepPlanTest {
     @ParameterizedTest
     @ValueSource(strings = {"restart", "reload", "blue-green", "blue-green-tcp"})
     void everyRollbackStepRunsWhatItPlans(String web, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        assertThat(check(env(dir, web), "rollback", Pipelines.rollback())).contains("env file", "switch", "health", "restart workers");
+        assertThat(check(env(dir, web), "rollback", Pipelines.rollback(null, Deployer.SchemaMode.CHECK))).contains("env file", "switch", "health", "restart workers");
     }
 }
