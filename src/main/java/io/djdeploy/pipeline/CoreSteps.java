@@ -130,7 +130,7 @@ public final class CoreSteps {
     }
 
     /** Reads the env file (its values are never printed: the caller only feeds the redactor). */
-    static Command envFileCommand(EnvironmentConfig env) {
+    static Command envFileCommand(io.djdeploy.config.EnvironmentConfig env) {
         return Command.of("cat", env.django().envFile());
     }
 
@@ -176,7 +176,7 @@ public final class CoreSteps {
                 return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
             }
             public List<Command> script(HostRun h, RunContext ctx) {
-                return List.of(mirrorCommand(h.ops().layout(), ctx.env()), Command.export("SHA", resolveCommand(h.ops().layout(), ctx.ref())
+                return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), Command.export("SHA", resolveCommand(h.ops().layout(), ctx.ref())
                         .orElse(Command.fail("ref " + ctx.ref() + " is not a commit of the repository (push the tag or branch, or use another --ref)", 1))));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {

@@ -3,6 +3,7 @@ package io.djdeploy.scaffold;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.MigrationsConfig;
+import io.djdeploy.config.VerifyConfig;
 import io.djdeploy.django.Helper;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.pipeline.Pipelines;

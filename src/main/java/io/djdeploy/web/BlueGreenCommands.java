@@ -132,7 +132,23 @@ public final class BlueGreenCommands {
         HealthConfig h = env.health();
         return HealthCheck.command(host, layout, release, h, release, retries, Duration.ofMillis(200),
                 env.web().tcp() ? null : socket(env, color), env.web().tcp() ? "127.0.0.1:" + env.web().ports().of(color) : null,
-                retries > 1 ? env.web().bootTimeout() : null);
+                retries > 1 ? env.web().bootTimeout() : null, HealthCheck.secret(env, h.url()));
+    }
+
+    /**
+     * A probe inside a command that holds several: a secret URL comes on the command's standard
+     * input once ({@link #readUrl}) and is handed to each probe from {@code $health_url}.
+     */
+    private static Command probeIn(EnvironmentConfig env, String host, ReleaseLayout layout, String release, String color, int retries) {
+        Command p = probe(env, host, layout, release, color, retries);
+        if (p.stdin() == null) return p;
+        return Command.of("printf", "%s\\n", Shell.var("health_url")).pipe(p.withStdin((byte[]) null));
+    }
+
+    /** For a secret health URL: the command reads it from its standard input first (see {@link #probeIn}). */
+    private static Command readUrl(EnvironmentConfig env, String host, Command c) {
+        if (!HealthCheck.secret(env, env.health().url())) return c;
+        return Command.assign("health_url", Command.of("head", "-n", "1")).andAlso(c).withStdin(HealthCheck.url(env.health(), host) + "\n");
     }
 
     static int bootRetries(EnvironmentConfig env) {
@@ -147,21 +163,25 @@ public final class BlueGreenCommands {
      * this color is cancelled first.
      */
     static Command boot(EnvironmentConfig env, String host, ReleaseLayout layout, String release, String color) {
+        return readUrl(env, host, bootBody(env, host, layout, release, color))
+                .withTimeout(env.web().bootTimeout().plus(env.health().timeout()).plus(Duration.ofMinutes(2)));
+    }
+
+    private static Command bootBody(EnvironmentConfig env, String host, ReleaseLayout layout, String release, String color) {
         Command clearTimer = Command.ifThen(Command.of("grep", "-q", "^" + color + " ", standbyFile(layout)).quiet(),
                 Command.of("rm", "-f", standbyFile(layout)));
         Command warm = Command.of("readlink", colorLink(layout, color)).quiet().outputIs(ReleaseLayout.currentTarget(release))
-                .then(probe(env, host, layout, release, color, 1));
+                .then(probeIn(env, host, layout, release, color, 1));
         Command fresh = stop(env, layout, color).orElse(Command.echo("stopping " + color + " first: it was not running"))
                 .andAlso(pin(layout, color, release)
                         .then(start(env, layout, release, color).orElse(Command.exit(START_FAILED)))
-                        .then(probe(env, host, layout, release, color, bootRetries(env)).orElse(Command.exit(UNHEALTHY))));
-        return clearTimer.andAlso(Command.ifElse(warm, Command.echo(WARM), fresh))
-                .withTimeout(env.web().bootTimeout().plus(env.health().timeout()).plus(Duration.ofMinutes(2)));
+                        .then(probeIn(env, host, layout, release, color, bootRetries(env)).orElse(Command.exit(UNHEALTHY))));
+        return clearTimer.andAlso(Command.ifElse(warm, Command.echo(WARM), fresh));
     }
 
     /** Boots the color that is not live (see {@link #boot}), chosen on the host. */
     static Command bootIdle(EnvironmentConfig env, String host, ReleaseLayout layout, String release) {
-        return forIdle(env, c -> boot(env, host, layout, release, c))
+        return readUrl(env, host, forIdle(env, c -> bootBody(env, host, layout, release, c)))
                 .withTimeout(env.web().bootTimeout().plus(env.health().timeout()).plus(Duration.ofMinutes(2)));
     }
 

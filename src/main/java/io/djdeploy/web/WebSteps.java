@@ -125,9 +125,9 @@ public final class WebSteps {
     static List<Command> verifyCommands(HostRun h, RunContext ctx, String release) {
         HealthConfig hc = ctx.env().health();
         List<Command> c = new ArrayList<>();
-        c.add(HealthCheck.command(h.name(), h.ops().layout(), release, hc, release, hc.retries()));
+        c.add(HealthCheck.command(h.name(), h.ops().layout(), release, hc, release, hc.retries(), HealthCheck.secret(ctx.env(), hc.url())));
         for (io.djdeploy.config.VerifyConfig.Url u : ctx.env().verify().urls()) {
-            c.add(HealthCheck.extraCommand(h.name(), h.ops().layout(), release, hc, u));
+            c.add(HealthCheck.extraCommand(h.name(), h.ops().layout(), release, hc, u, HealthCheck.secret(ctx.env(), u.url())));
         }
         if (ctx.env().verify().status() != null) c.add(Command.sh(ctx.env().verify().status()));
         return c;
