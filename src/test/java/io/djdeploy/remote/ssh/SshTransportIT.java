@@ -619,6 +619,35 @@ class SshTransportIT {
         }
     }
 
+    @Test
+    void aKeyFileOthersCanReadIsRefusedBeforeConnecting() throws Exception {
+        // given a key the server would accept, left readable by everyone
+        Path key = LocalSshd.keygen(dir.resolve("id_open"), "ecdsa", "");
+        sshd.authorize(key);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        // when / then
+        try (SshTransport t = transport(options().withIdentityFile(key))) {
+            assertThatThrownBy(t::connect).hasMessageContaining("UNPROTECTED PRIVATE KEY FILE").hasMessageContaining("0644 for '" + key + "'");
+            assertThat(t.connectionsOpened()).isZero();
+        }
+    }
+
+    @Test
+    void aHostTrustedOnlyThroughACertAuthorityIsRefusedSayingSo() throws Exception {
+        // given known_hosts trusts a host CA for this server, and lists none of its own keys
+        Path ca = LocalSshd.keygen(dir.resolve("host_ca"), "ed25519", "");
+        Path file = dir.resolve("known_hosts");
+        Files.writeString(file, "@cert-authority [127.0.0.1]:* " + Files.readString(Path.of(ca + ".pub")));
+
+        // when / then: not taken for an unknown host (nor trusted on first use)
+        try (SshTransport t = transport(options().withKnownHosts(file).withAcceptNewHostKeys(true))) {
+            assertThatThrownBy(t::connect).hasMessageContaining("@cert-authority in " + file + ":1")
+                    .hasMessageContaining("does not support host certificates");
+        }
+        assertThat(Files.readAllLines(file)).hasSize(1);
+    }
+
     // ---- connecting --------------------------------------------------------------------------
 
     @Test
