@@ -326,6 +326,23 @@ class DeployFailuresTest {
     }
 
     @Test
+    void hostsStillQueuedWhenAnotherFailsAreNotWaitedFor() {
+        // given: one host at a time, so when web1 fails the later hosts wait in the queue and are cancelled unstarted
+        fleet.close();
+        fleet = new Fleet("", 1);
+        fleet.host("web1").on("manage.py collectstatic", fail(1, "OSError: disk full"));
+
+        // when
+        RunResult r = fleet.deployer.deploy("v3");
+
+        // then: the barrier did not wait for hosts that never started (it used to, for 60s, then warned)
+        assertThat(r.result()).isEqualTo(RunResult.Result.FAILED);
+        assertThat(fleet.warnings()).noneMatch(w -> w.contains("did not stop"));
+        assertThat(fleet.host("worker1").ran("manage.py collectstatic")).isFalse();
+        assertNothingChanged();
+    }
+
+    @Test
     void cancellingStopsTheRunningStepsCleansUpAndReleasesTheLock() throws Exception {
         // given: collectstatic hangs on web2
         CountDownLatch entered = new CountDownLatch(1);

@@ -67,8 +67,15 @@ final class Fleet implements AutoCloseable {
         this("");
     }
 
-    /** @param sections extra top-level YAML (e.g. "rollback: {auto: false}") */
     Fleet(String sections) {
+        this(sections, 4);
+    }
+
+    /**
+     * @param sections extra top-level YAML (e.g. "rollback: {auto: false}")
+     * @param parallel hosts at a time (--parallel)
+     */
+    Fleet(String sections, int parallel) {
         try {
             env = new ConfigLoader(Map.of()).parse(Path.of("deploy.yml"), CONFIG.formatted(sections)).environments().get("production");
         } catch (io.djdeploy.config.ConfigException e) {
@@ -80,7 +87,7 @@ final class Fleet implements AutoCloseable {
             hosts.put(name, h);
         }
         deployer = new Deployer(env, hc -> hosts.get(hc.host()), events::add, new Identity("ci", "laptop", 4242),
-                Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC), "# helper".getBytes(), 4);
+                Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC), "# helper".getBytes(), parallel);
     }
 
     private static String ledgerLine(String release, String previous) {
