@@ -1,6 +1,7 @@
 package io.djdeploy.scaffold;
 
 import io.djdeploy.remote.CommandResult;
+import io.djdeploy.template.TextTemplates;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -102,19 +104,9 @@ public final class LocalSite {
                 + "DB_PATH=" + deployTo().resolve("shared/db.sqlite3") + "\n"
                 + "SESSION_COOKIE_SECURE=0\nCSRF_COOKIE_SECURE=0\n");
         Files.setPosixFilePermissions(envFile(), PosixFilePermissions.fromString("rw-r-----"));
-        Files.writeString(supervisorConf(), String.join("\n",
-                "[unix_http_server]", "file=" + sup.resolve("supervisor.sock"), "",
-                "[supervisord]", "pidfile=" + sup.resolve("supervisord.pid"), "logfile=" + log.resolve("supervisord.log"),
-                "childlogdir=" + log, "",
-                "[rpcinterface:supervisor]", "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface", "",
-                "[supervisorctl]", "serverurl=unix://" + sup.resolve("supervisor.sock"), "",
-                "[program:demo-web]",
-                // --chdir current: a restarted gunicorn starts in the release current points to (docs/web.md)
-                "command=" + deployTo().resolve("current/.venv/bin/python") + " -m gunicorn --chdir " + deployTo().resolve("current")
-                        + " --bind 127.0.0.1:" + port + " --workers 2 --access-logfile - demo.wsgi",
-                "environment=DJANGO_ENV_FILE=\"" + envFile() + "\"",
-                "autostart=false", "autorestart=true", "startsecs=1", "stopasgroup=true", "killasgroup=true",
-                "stdout_logfile=" + webLog(), "redirect_stderr=true", ""));
+        Files.writeString(supervisorConf(), TextTemplates.builtIn().render("demo/supervisord.conf", Map.of(
+                "supervisor_dir", sup.toString(), "log_dir", log.toString(), "deploy_to", deployTo().toString(),
+                "port", String.valueOf(port), "env_file", envFile().toString(), "web_log", webLog().toString())));
         writeConfig("");
     }
 

@@ -85,6 +85,25 @@ class ReportTest {
     }
 
     @Test
+    void theStyleSheetIsTheProjectsWhenItHasOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path project) throws Exception {
+        // given: a project with its own report/report.css
+        java.nio.file.Path css = project.resolve("deploy/templates/report/report.css");
+        java.nio.file.Files.createDirectories(css.getParent());
+        java.nio.file.Files.writeString(css, "body { font-family: serif; }\n");
+        String s = "2026-03-01T10:00:00Z";
+        ReportHtml.Run run = ReportHtml.runs(Map.of("web1", List.of(entry("deploy", "success", R1, "web1", s,
+                List.of(new StepEntry("connect", "connect", "ok", 100, 0L)))))).get(0);
+
+        // when
+        String own = ReportHtml.render(io.djdeploy.template.TextTemplates.forConfig(project.resolve("deploy.yml")), "shop", "production", run, Map.of());
+        String builtIn = ReportHtml.render("shop", "production", run, Map.of());
+
+        // then
+        assertThat(own).contains("<style>\nbody { font-family: serif; }\n</style>").doesNotContain(".gantt .row");
+        assertThat(builtIn).contains(".gantt .row").doesNotContain("font-family: serif");
+    }
+
+    @Test
     void pageShowsTimelineHealthMigrationsAndErrorsWithEverythingEscaped() {
         // given: a deploy that failed at SWITCH on web2 and was rolled back; hostile text in every free-form field
         String s = "2026-03-01T10:00:00Z";
