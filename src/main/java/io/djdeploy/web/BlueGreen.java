@@ -97,8 +97,8 @@ public final class BlueGreen {
                 case "live" -> {
                     // web.sock -> green.sock (or a color name in TCP mode); anything else (a real
                     // socket of a single-instance setup, nothing yet) means no color is live
-                    String c = v.replaceAll(".*/", "").replace(".sock", "");
-                    live = WebConfig.COLORS.contains(c) ? c : null;
+                    String f = v.replaceAll(".*/", "");
+                    live = WebConfig.COLORS.stream().filter(c -> f.equals(c) || f.equals(BlueGreenNames.colorSocketFile(c))).findFirst().orElse(null);
                 }
                 case "blue", "green" -> {
                     if (!v.isEmpty()) pinned.put(k, ReleaseLayout.idFromTarget(v));

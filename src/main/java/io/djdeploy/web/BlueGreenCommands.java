@@ -108,7 +108,7 @@ public final class BlueGreenCommands {
     /** Makes {@code color} live: web.sock swap, or (TCP) the upstream include rewritten, tested and reloaded. */
     static Command swap(EnvironmentConfig env, String color) {
         WebConfig w = env.web();
-        if (!w.tcp()) return Command.swapLink(socketDir(env), color + ".sock", "web.sock");
+        if (!w.tcp()) return Command.swapLink(socketDir(env), BlueGreenNames.colorSocketFile(color), BlueGreenNames.LIVE_SOCKET);
         String f = w.upstreamFile();
         String content = "# djdeploy live color: " + color + "\n"
                 + "# written by djdeploy at every blue-green switch: do not edit\n"
@@ -192,7 +192,7 @@ public final class BlueGreenCommands {
      */
     static Command stopLater(EnvironmentConfig env, ReleaseLayout layout, String color, Duration delay, String previous) {
         long s = Math.max(0, delay.toSeconds());
-        String liveValue = env.web().tcp() ? color : color + ".sock";
+        String liveValue = env.web().tcp() ? color : BlueGreenNames.colorSocketFile(color);
         Command inner = Command.of("sleep", String.valueOf(s))
                 .andAlso(Command.of("cat", standbyFile(layout)).quiet().outputIs(Shell.var("1")).orElse(Command.exit(0)))
                 .andAlso(liveQuery(env).outputIs(liveValue).then(Command.exit(0)))
