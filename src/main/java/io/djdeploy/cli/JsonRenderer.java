@@ -38,22 +38,8 @@ public final class JsonRenderer implements EventSink {
         out.flush();
     }
 
-    /**
-     * Masks every string of a JSON tree BEFORE it is written: in the written text a secret
-     * holding a quote, a backslash or a control character is escaped and no longer matches.
-     */
+    /** Every string of the tree masked before it is written (see {@link Redactor#apply(com.fasterxml.jackson.databind.JsonNode)}). */
     static com.fasterxml.jackson.databind.JsonNode redact(com.fasterxml.jackson.databind.JsonNode n, Redactor redactor) {
-        if (n instanceof ObjectNode o) {
-            java.util.List<String> names = new java.util.ArrayList<>();
-            o.fieldNames().forEachRemaining(names::add);
-            for (String f : names) o.set(f, redact(o.get(f), redactor));
-            return o;
-        }
-        if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
-            for (int i = 0; i < a.size(); i++) a.set(i, redact(a.get(i), redactor));
-            return a;
-        }
-        if (n.isTextual()) return com.fasterxml.jackson.databind.node.TextNode.valueOf(redactor.apply(n.textValue()));
-        return n;
+        return redactor.apply(n);
     }
 }

@@ -125,7 +125,12 @@ public final class CoreSteps {
     static String readEnvFile(StepExec x) throws TransportException, InterruptedException {
         CommandResult r = x.query(envFileCommand(x.ctx().env()));
         if (!r.ok()) return null;
-        x.ctx().redactor().addEnvFile(r.stdout());
+        java.util.List<String> weak = x.ctx().redactor().addEnvFile(r.stdout());
+        // a documented limit, said out loud where the operator looks: check, not every deploy
+        if (!weak.isEmpty() && "check".equals(x.ctx().command())) {
+            x.warn("env file: " + String.join(", ", weak) + (weak.size() == 1 ? " looks" : " look")
+                    + " secret but too short to be masked in output (under 4 characters, or a number of up to 5 digits); use a longer value");
+        }
         return r.stdout();
     }
 

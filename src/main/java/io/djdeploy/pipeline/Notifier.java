@@ -85,10 +85,11 @@ public final class Notifier implements EventSink {
             if (n.format() == NotifyConfig.Format.SLACK) {
                 ObjectNode slack = Json.MAPPER.createObjectNode();
                 slack.put("text", summary);
-                body = Json.line(slack);
+                body = Json.line(redactor.apply(slack));
             } else {
-                body = Json.line(payload);
+                body = Json.line(redactor.apply(payload));
             }
+            // masked before it was escaped as JSON; the whole body once more for good measure
             String safe = redactor.apply(body);
             pending.add(CompletableFuture.runAsync(() -> deliver(n, safe, kind), pool));
         }

@@ -36,7 +36,6 @@ final class DotEnv {
             String rest = line.substring(m.end());
             Set<String> candidates = out.computeIfAbsent(key, k -> new LinkedHashSet<>());
             candidates.add(simple(line.substring(line.indexOf('=') + 1)));
-            candidates.add(rest);
             String value;
             char q = rest.isEmpty() ? 0 : rest.charAt(0);
             if (q == '\'' || q == '"') {

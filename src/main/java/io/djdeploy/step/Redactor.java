@@ -163,6 +163,25 @@ public final class Redactor {
         return lines.stream().map(this::apply).toList();
     }
 
+    /**
+     * Masks every string of a JSON tree, in place, BEFORE it is written: in the written text a
+     * secret holding a quote, a backslash or a control character is escaped and may not match.
+     */
+    public com.fasterxml.jackson.databind.JsonNode apply(com.fasterxml.jackson.databind.JsonNode n) {
+        if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String f : names) o.set(f, apply(o.get(f)));
+            return o;
+        }
+        if (n instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) a.set(i, apply(a.get(i)));
+            return a;
+        }
+        if (n != null && n.isTextual()) return com.fasterxml.jackson.databind.node.TextNode.valueOf(apply(n.textValue()));
+        return n;
+    }
+
     /** Whether {@code text} holds a known secret (it must then stay off command lines). */
     public boolean holdsSecret(String text) {
         return text != null && !text.equals(apply(text));

@@ -32,6 +32,10 @@ public final class StepExec {
         if (!failedChecks.isEmpty()) throw new StepFailure("failed checks: " + String.join(", ", failedChecks));
     }
 
+    public void warn(String message) {
+        events.emit(new Event.Warning(host.name(), message));
+    }
+
     public void info(String message) {
         events.emit(new Event.Info(host.name(), message));
     }
