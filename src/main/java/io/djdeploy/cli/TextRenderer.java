@@ -40,15 +40,16 @@ public final class TextRenderer implements EventSink {
         } else if (e instanceof Event.Output o) {
             if (verbose) line("[" + o.host() + "]   " + host(o.line()));
         } else if (e instanceof Event.Info i) {
-            line((i.host() != null ? "[" + i.host() + "] " : "") + i.message());
+            line((i.host() != null ? "[" + i.host() + "] " : "") + host(i.message()));
         } else if (e instanceof Event.Warning w) {
-            line(style.yellow("warning: ") + (w.host() != null ? "[" + w.host() + "] " : "") + w.message());
+            line(style.yellow("warning: ") + (w.host() != null ? "[" + w.host() + "] " : "") + host(w.message()));
         } else if (e instanceof Event.Failure f) {
             failure(f);
         } else if (e instanceof Event.Check c) {
-            line("[" + c.host() + "] " + (c.ok() ? style.green("ok  ") : style.red("FAIL")) + " " + pad(c.id(), 28) + " " + c.detail()
-                    + (c.ok() || c.fix() == null ? "" : "; fix: " + c.fix()));
+            line("[" + c.host() + "] " + (c.ok() ? style.green("ok  ") : style.red("FAIL")) + " " + pad(c.id(), 28) + " " + host(c.detail())
+                    + (c.ok() || c.fix() == null ? "" : "; fix: " + host(c.fix())));
         } else if (e instanceof Event.MigrationPlanReady m) {
+            // migration names and reasons come from the host; the table's own colors stay
             for (String l : PlanTable.lines(m.plan(), style)) line("[" + m.host() + "] " + l);
         } else if (e instanceof Event.RunFinished r) {
             summary(r);
@@ -58,8 +59,8 @@ public final class TextRenderer implements EventSink {
 
     private void failure(Event.Failure f) {
         String p = "[" + f.host() + "]   ";
-        line(style.red("[" + f.host() + "] " + f.step() + " failed: " + f.message()));
-        if (f.command() != null) line(p + "command: " + f.command());
+        line(style.red("[" + f.host() + "] " + f.step() + " failed: " + host(f.message())));
+        if (f.command() != null) line(p + "command: " + host(f.command()));
         if (f.exitCode() != null) line(p + "exit status: " + f.exitCode());
         if (!f.tail().isEmpty()) {
             line(p + "last output:");
@@ -94,7 +95,7 @@ public final class TextRenderer implements EventSink {
         out.println(terminalSafe(redactor.apply(s), true));
     }
 
-    /** A line a host printed: masked, then stripped of every control sequence, colors too. */
+    /** Text from a host (output, messages quoting it): masked, then every control sequence shown as text, colors too. */
     private String host(String s) {
         return terminalSafe(redactor.apply(s), false);
     }

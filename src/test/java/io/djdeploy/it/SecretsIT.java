@@ -87,7 +87,8 @@ class SecretsIT {
             site.site.appendEnv("INLINE_TOKEN=" + INLINE + " # the app's loader keeps this comment\n");
             Path cmdlines = dir.resolve("cmdlines.txt");
             String restart = "supervisorctl -c " + site.site.supervisorConf() + " restart demo-web";
-            String reload = ": " + RELOAD_TOKEN + "; tr '\\0' ' ' </proc/$$/cmdline >>" + cmdlines + "; echo >>" + cmdlines
+            // ($$ is the config's escape for one $)
+            String reload = ": " + RELOAD_TOKEN + "; tr '\\0' ' ' </proc/$$$$/cmdline >>" + cmdlines + "; echo >>" + cmdlines
                     + "; printf 'x\\033]0;pwned\\007\\033[2J\\rFAKE\\n'; " + restart;
             String health = "http://{host}:" + site.site.port() + "/healthz/?token=" + HEALTH_TOKEN;
             String yml = Files.readString(site.site.config())
