@@ -40,10 +40,6 @@ public final class StepExec {
         events.emit(new Event.Info(host.name(), message));
     }
 
-    public void warn(String message) {
-        events.emit(new Event.Warning(host.name(), message));
-    }
-
     /** Runs and streams output; the caller inspects the result. */
     public CommandResult run(Command c) throws TransportException, InterruptedException {
         return host.transport().run(c, (stream, line) ->

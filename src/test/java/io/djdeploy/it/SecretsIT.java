@@ -80,8 +80,9 @@ class SecretsIT {
      * --stacktrace), a dotenv inline comment, backups private, no escape sequence from a host.
      */
     @Test
-    void noSecretOnACommandLineInTheErrorLineOrOnTheTerminal(@TempDir Path dir) throws Exception {
-        try (Site site = new Site(dir); ProcWatch watch = new ProcWatch(List.of(HEALTH_TOKEN, RELOAD_TOKEN, INLINE))) {
+    void noSecretOnACommandLineInTheErrorLineOrOnTheTerminal(Site site) throws Exception {
+        Path dir = site.site.dir();
+        try (ProcWatch watch = new ProcWatch(List.of(HEALTH_TOKEN, RELOAD_TOKEN, INLINE))) {
             // given: an env value with an inline comment (python-dotenv strips it, the demo's loader keeps it),
             // a secret health URL with {host}, a secret reload that records its command lines and prints escape sequences
             site.site.appendEnv("INLINE_TOKEN=" + INLINE + " # the app's loader keeps this comment\n");
