@@ -44,6 +44,8 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TestHostsExtension.class);
     private static final int TAIL = 30;
+    private static final int LEDGER_TAIL = 3;
+    private static final int LINE = 400;
 
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
@@ -134,7 +136,7 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
                     out.append("-- local site ").append(d).append('\n');
                     tail(out, d.resolve("log/web.log"));
                     tail(out, d.resolve("log/supervisord.log"));
-                    tail(out, s.site.deployTo().resolve(".djdeploy/history.jsonl"));
+                    tail(out, s.site.deployTo().resolve(".djdeploy/history.jsonl"), LEDGER_TAIL);
                 } else if (a instanceof TestHosts h) {
                     out.append("-- test hosts ").append(h.dir).append('\n');
                     for (String address : h.addresses) {
@@ -146,7 +148,7 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
                             // no web logs yet
                         }
                         tail(out, host.resolve("log/nginx/error.log"));
-                        tail(out, host.resolve("srv/demo/.djdeploy/history.jsonl"));
+                        tail(out, host.resolve("srv/demo/.djdeploy/history.jsonl"), LEDGER_TAIL);
                     }
                 } else if (a instanceof Postgres pg) {
                     out.append("-- postgres ").append(pg.dir).append('\n');
@@ -156,11 +158,18 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
         }
 
         private static void tail(StringBuilder out, Path file) {
+            tail(out, file, TAIL);
+        }
+
+        private static void tail(StringBuilder out, Path file, int n) {
             if (!Files.isRegularFile(file)) return;
             try {
                 List<String> lines = Files.readAllLines(file);
-                out.append("--- ").append(file).append(" (last ").append(Math.min(TAIL, lines.size())).append(" lines)\n");
-                for (String l : lines.subList(Math.max(0, lines.size() - TAIL), lines.size())) out.append("    ").append(l).append('\n');
+                out.append("--- ").append(file).append(" (last ").append(Math.min(n, lines.size())).append(" lines)\n");
+                for (String l : lines.subList(Math.max(0, lines.size() - n), lines.size())) {
+                    // a ledger line holds a whole run; its start says which run and how it ended
+                    out.append("    ").append(l.length() > LINE ? l.substring(0, LINE) + "... (" + l.length() + " chars)" : l).append('\n');
+                }
             } catch (IOException | java.io.UncheckedIOException e) {
                 out.append("--- ").append(file).append(": unreadable (").append(e.getMessage()).append(")\n");
             }
