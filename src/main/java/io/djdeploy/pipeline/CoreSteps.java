@@ -232,7 +232,7 @@ public final class CoreSteps {
         String[] credential = io.djdeploy.step.Redactor.splitPassword(repoUrl);
         String repo = quote(l.repo());
         String url = quote(credential == null ? repoUrl : credential[0]);
-        String git = credential == null ? "git" : "git -c credential.helper= -c " + quote(CREDENTIAL_HELPER);
+        String git = credential == null ? "git" : "git -c credential.helper= -c " + quote("credential.helper=" + CREDENTIAL_HELPER);
         String mirror = "if [ -f " + repo + "/HEAD ]; then " + git + " -C " + repo + " remote set-url origin " + url
                 + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rmdir " + repo + " 2>/dev/null;"
                 + " if [ -e " + repo + " ] || [ -L " + repo + " ]; then echo " + quote(l.repo() + " exists but is not djdeploy's bare git mirror:"
