@@ -131,7 +131,7 @@ final class KnownHosts {
 
     /** Why a listed key cannot have been offered: this JVM cannot use its type (ed25519 without the eddsa library). */
     private static String unusable(List<Known> listed) {
-        Set<String> usable = SshTransport.signatures(Set.of()).stream().map(f -> SshTransport.keyType(f.getName()))
+        Set<String> usable = SshConnect.signatures(Set.of()).stream().map(f -> SshConnect.keyType(f.getName()))
                 .collect(Collectors.toSet());
         Set<String> missing = listed.stream().map(Known::keyType).filter(t -> !usable.contains(t))
                 .collect(Collectors.toCollection(LinkedHashSet::new));

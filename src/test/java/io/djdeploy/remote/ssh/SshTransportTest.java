@@ -25,35 +25,35 @@ class SshTransportTest {
 
     @Test
     void theScriptRunsUnderShWithAMarkerWhateverTheLoginShell() {
-        assertThat(SshTransport.remoteCommand("echo 'hi' && exit 3", "r1"))
+        assertThat(SshChannels.remoteCommand("echo 'hi' && exit 3", "r1"))
                 .isEqualTo("exec env LC_ALL=C.UTF-8 DJDEPLOY_RUN=r1 /bin/sh -c 'echo '\\''hi'\\'' && exit 3'");
     }
 
     @Test
     void aSignalBecomes128PlusItsNumber() {
-        assertThat(128 + SshTransport.signalNumber("KILL")).isEqualTo(137);
-        assertThat(128 + SshTransport.signalNumber("TERM")).isEqualTo(143);
-        assertThat(SshTransport.signalNumber("SIGINT")).isEqualTo(2);
+        assertThat(128 + SshChannels.signalNumber("KILL")).isEqualTo(137);
+        assertThat(128 + SshChannels.signalNumber("TERM")).isEqualTo(143);
+        assertThat(SshChannels.signalNumber("SIGINT")).isEqualTo(2);
     }
 
     @Test
     void knownKeyTypesArePreferredInKeyExchange() {
         // given: known_hosts lists only an rsa key for the host
         // when
-        var names = NamedResource.getNameList(SshTransport.signatures(Set.of("ssh-rsa")));
+        var names = NamedResource.getNameList(SshConnect.signatures(Set.of("ssh-rsa")));
 
         // then: rsa first, the rest in OpenSSH's order, no certificates
         assertThat(names).startsWith("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa");
         assertThat(names).contains("ecdsa-sha2-nistp256").noneMatch(n -> n.contains("cert"));
-        assertThat(NamedResource.getNameList(SshTransport.signatures(Set.of())).get(0))
+        assertThat(NamedResource.getNameList(SshConnect.signatures(Set.of())).get(0))
                 .isEqualTo(BuiltinSignatures.ed25519.isSupported() ? "ssh-ed25519" : "ecdsa-sha2-nistp256");
     }
 
     @Test
     void failuresAreSaidInAFewWords() {
-        assertThat(SshTransport.describe(new RuntimeException("x", new ConnectException("Connection refused")))).isEqualTo("connection refused");
-        assertThat(SshTransport.human(Duration.ofSeconds(10))).isEqualTo("10s");
-        assertThat(SshTransport.human(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(SshConnect.describe(new RuntimeException("x", new ConnectException("Connection refused")))).isEqualTo("connection refused");
+        assertThat(SshConnect.human(Duration.ofSeconds(10))).isEqualTo("10s");
+        assertThat(SshConnect.human(Duration.ofMillis(1500))).isEqualTo("1500ms");
     }
 
     @Test
@@ -88,7 +88,7 @@ class SshTransportTest {
         Path config = dir.resolve("config");
         Files.writeString(config, "Host bastion\n  HostName 10.0.0.9\n  Port 2200\n");
         Hops client = new Hops();
-        client.setHostConfigEntryResolver(SshTransport.resolver(config));
+        client.setHostConfigEntryResolver(SshConnect.resolver(config));
 
         // when
         List<HostConfigEntry> hops = client.parse("deploy@jump.example.com,bastion,ops@other:2222");
@@ -99,7 +99,7 @@ class SshTransportTest {
                         tuple("other", 2222, "ops"));
 
         // and without any ssh config at all
-        client.setHostConfigEntryResolver(SshTransport.resolver(dir.resolve("absent")));
+        client.setHostConfigEntryResolver(SshConnect.resolver(dir.resolve("absent")));
         assertThat(client.parse("deploy@jump.example.com").get(0).getPort()).isEqualTo(22);
     }
 }
