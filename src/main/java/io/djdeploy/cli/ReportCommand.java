@@ -60,8 +60,8 @@ class ReportCommand extends EnvCommand {
         // masked BEFORE the page escapes them: an escaped secret (&amp;, &quot;) would no longer match
         ledgers.replaceAll((h, entries) -> entries.stream().map(this::redacted).toList());
         unreadable.replaceAll((h, why) -> redactor.apply(why));
-        List<ReportHtml.Run> runs = ReportHtml.runs(ledgers);
-        ReportHtml.Run run = ReportHtml.pick(runs, id).orElseThrow(() -> new CliException(ExitCode.NO_TARGET, id == null
+        List<ReportRuns.Run> runs = ReportRuns.runs(ledgers);
+        ReportRuns.Run run = ReportRuns.pick(runs, id).orElseThrow(() -> new CliException(ExitCode.NO_TARGET, id == null
                 ? "no deploy or rollback recorded yet in the ledger of " + String.join(", ", ledgers.keySet())
                 : "release " + id + " is not in the ledger of " + String.join(", ", ledgers.keySet())
                   + (runs.isEmpty() ? " (no deploys recorded yet)" : " (newest: " + runs.get(runs.size() - 1).release()

@@ -8,14 +8,12 @@ import io.djdeploy.web.WebSteps;
 import io.djdeploy.template.TextTemplates;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,102 +28,17 @@ public final class ReportHtml {
 
     private ReportHtml() {}
 
-    /**
-     * One run of deploy or rollback: each host writes its own ledger line with the same event,
-     * release and start time, so those three identify the run across hosts.
-     *
-     * @param hosts host name to its ledger entry, in the config's host order
-     */
-    public record Run(String event, String release, String started, Map<String, LedgerEntry> hosts) {
-        /** The first host's entry: event, release, ref, sha, who and when are the same on every host. */
-        public LedgerEntry first() {
-            return hosts.values().iterator().next();
-        }
-    }
-
-    /** A step placed on the timeline: milliseconds from the run's start. */
-    record Placed(StepEntry step, long start, long end) {}
-
-    // ---------------------------------------------------------------- grouping
-
-    /**
-     * Every deploy and rollback in these ledgers, oldest first.
-     *
-     * @param ledgers host name (config order) to its ledger, oldest first
-     */
-    public static List<Run> runs(Map<String, List<LedgerEntry>> ledgers) {
-        List<String> order = new ArrayList<>(ledgers.keySet());
-        Map<List<String>, Map<String, LedgerEntry>> groups = new LinkedHashMap<>();
-        for (Map.Entry<String, List<LedgerEntry>> l : ledgers.entrySet()) {
-            for (LedgerEntry e : l.getValue()) {
-                if (!"deploy".equals(e.event()) && !"rollback".equals(e.event())) continue;
-                // the entry names its host; two hosts sharing one file (local transport) then still count once each
-                String host = e.host() != null ? e.host() : l.getKey();
-                if (!order.contains(host)) order.add(host);
-                groups.computeIfAbsent(key(e), k -> new LinkedHashMap<>()).put(host, e);
-            }
-        }
-        List<Run> runs = new ArrayList<>();
-        for (Map.Entry<List<String>, Map<String, LedgerEntry>> g : groups.entrySet()) {
-            Map<String, LedgerEntry> byHost = new LinkedHashMap<>();
-            for (String h : order) {
-                if (g.getValue().containsKey(h)) byHost.put(h, g.getValue().get(h));
-            }
-            LedgerEntry any = byHost.values().iterator().next();
-            runs.add(new Run(any.event(), any.release(), any.started(), byHost));
-        }
-        runs.sort(Comparator.comparing((Run r) -> Objects.toString(r.started(), ""))
-                .thenComparing(r -> Objects.toString(r.release(), "")));
-        return runs;
-    }
-
-    private static List<String> key(LedgerEntry e) {
-        return java.util.Arrays.asList(e.event(), e.release(), e.started());
-    }
-
-    /**
-     * The run to report: without an id the newest deploy or rollback; with one, the deploy that
-     * created that release, or (when the ledger has none) the newest rollback to it.
-     */
-    public static Optional<Run> pick(List<Run> runs, String id) {
-        if (runs.isEmpty()) return Optional.empty();
-        if (id == null) return Optional.of(runs.get(runs.size() - 1));
-        Run found = null;
-        for (Run r : runs) {
-            if (!id.equals(r.release())) continue;
-            if (found == null || !"deploy".equals(found.event()) || "deploy".equals(r.event())) found = r;
-        }
-        return Optional.ofNullable(found);
-    }
-
-    /**
-     * Steps on the time axis. Entries written before {@code start_ms} existed have no start
-     * offsets: such steps are laid end to end after the previous one.
-     */
-    static List<Placed> place(List<StepEntry> steps) {
-        List<Placed> out = new ArrayList<>();
-        long cursor = 0;
-        if (steps == null) return out;
-        for (StepEntry s : steps) {
-            long start = s.startMs() != null ? Math.max(0, s.startMs()) : cursor;
-            long end = start + Math.max(0, s.durationMs());
-            out.add(new Placed(s, start, end));
-            cursor = end;
-        }
-        return out;
-    }
-
     // ---------------------------------------------------------------- rendering
 
     /**
      * @param unreadable hosts whose ledger could not be read, with why (shown as a warning)
      */
-    public static String render(String app, String environment, Run run, Map<String, String> unreadable) {
+    public static String render(String app, String environment, ReportRuns.Run run, Map<String, String> unreadable) {
         return render(TextTemplates.builtIn(), app, environment, run, unreadable);
     }
 
     /** The page, with the style sheet from template report/report.css (a project's deploy/templates/ wins). */
-    public static String render(TextTemplates templates, String app, String environment, Run run, Map<String, String> unreadable) {
+    public static String render(TextTemplates templates, String app, String environment, ReportRuns.Run run, Map<String, String> unreadable) {
         String css = templates.render("report/report.css", Map.of());
         LedgerEntry first = run.first();
         StringBuilder b = new StringBuilder(16_384);
@@ -160,7 +73,7 @@ public final class ReportHtml {
         return b.toString();
     }
 
-    private static void summary(StringBuilder b, Run run, LedgerEntry first, Set<String> outcomes) {
+    private static void summary(StringBuilder b, ReportRuns.Run run, LedgerEntry first, Set<String> outcomes) {
         String finished = run.hosts().values().stream().map(LedgerEntry::finished).filter(Objects::nonNull).max(String::compareTo).orElse(null);
         long duration = run.hosts().values().stream().map(LedgerEntry::durationMs).filter(Objects::nonNull).mapToLong(Long::longValue).max().orElse(-1);
         Set<String> previous = new LinkedHashSet<>();
@@ -186,13 +99,13 @@ public final class ReportHtml {
     }
 
     /** One row per host: phases as coloured segments above, steps as bars below, both positioned in percent of the run. */
-    private static void timeline(StringBuilder b, Run run) {
-        Map<String, List<Placed>> placed = new LinkedHashMap<>();
+    private static void timeline(StringBuilder b, ReportRuns.Run run) {
+        Map<String, List<ReportRuns.Placed>> placed = new LinkedHashMap<>();
         long span = 1;
         for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
-            List<Placed> p = place(h.getValue().steps());
+            List<ReportRuns.Placed> p = ReportRuns.place(h.getValue().steps());
             placed.put(h.getKey(), p);
-            for (Placed s : p) span = Math.max(span, s.end());
+            for (ReportRuns.Placed s : p) span = Math.max(span, s.end());
             if (h.getValue().durationMs() != null) span = Math.max(span, h.getValue().durationMs());
         }
         b.append("<section id=\"timeline\">\n<h2>Timeline</h2>\n<div class=\"legend\">");
@@ -208,10 +121,10 @@ public final class ReportHtml {
             b.append("<span class=\"tick\" style=\"left:").append(i * 25).append("%\">").append(esc(duration(span * i / 4))).append("</span>");
         }
         b.append("</div></div>\n");
-        for (Map.Entry<String, List<Placed>> h : placed.entrySet()) {
+        for (Map.Entry<String, List<ReportRuns.Placed>> h : placed.entrySet()) {
             b.append("<div class=\"row\" data-host=\"").append(esc(h.getKey())).append("\">\n<div class=\"host\" title=\"")
                     .append(esc(h.getKey())).append("\">").append(esc(h.getKey())).append("</div>\n<div class=\"lane\">\n");
-            List<Placed> steps = h.getValue();
+            List<ReportRuns.Placed> steps = h.getValue();
             // a phase segment covers a run of consecutive steps of that phase, waits for other hosts excluded
             for (int i = 0; i < steps.size(); ) {
                 int j = i;
@@ -229,7 +142,7 @@ public final class ReportHtml {
                         .append("\"><span>").append(esc(orDash(phase))).append("</span></div>\n");
                 i = j;
             }
-            for (Placed p : steps) {
+            for (ReportRuns.Placed p : steps) {
                 StepEntry s = p.step();
                 String status = orDash(s.status());
                 b.append("<div class=\"step ph-").append(phaseClass(s.phase())).append(stepClass(status)).append("\" style=\"")
@@ -250,7 +163,7 @@ public final class ReportHtml {
         b.append("</section>\n");
     }
 
-    private static void hosts(StringBuilder b, Run run) {
+    private static void hosts(StringBuilder b, ReportRuns.Run run) {
         b.append("<section id=\"hosts\">\n<h2>Hosts</h2>\n<table>\n<thead><tr><th>host</th><th>outcome</th><th>previous</th>")
                 .append("<th>finished</th><th>duration</th><th>steps</th><th>failed step</th></tr></thead>\n<tbody>\n");
         for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
@@ -267,7 +180,7 @@ public final class ReportHtml {
     }
 
     /** The health step verifies that the new release answers (status and release id); the ledger keeps its outcome per host. */
-    private static void health(StringBuilder b, Run run) {
+    private static void health(StringBuilder b, ReportRuns.Run run) {
         b.append("<section id=\"health\">\n<h2>Health</h2>\n<table>\n<thead><tr><th>host</th><th>health check</th><th>time</th></tr></thead>\n<tbody>\n");
         for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
             List<StepEntry> checks = h.getValue().steps() == null ? List.of()
@@ -289,7 +202,7 @@ public final class ReportHtml {
         b.append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void migrations(StringBuilder b, Run run) {
+    private static void migrations(StringBuilder b, ReportRuns.Run run) {
         LedgerEntry withPlan = run.hosts().values().stream().filter(e -> e.migrations() != null).findFirst().orElse(null);
         List<String> approved = run.hosts().values().stream().map(LedgerEntry::approved).filter(Objects::nonNull).findFirst().orElse(List.of());
         b.append("<section id=\"migrations\">\n<h2>Migration plan</h2>\n");
@@ -321,7 +234,7 @@ public final class ReportHtml {
     }
 
     /** Errors and notes, each once, with the hosts that recorded it. */
-    private static void problems(StringBuilder b, Run run) {
+    private static void problems(StringBuilder b, ReportRuns.Run run) {
         Map<String, List<String>> errors = new LinkedHashMap<>();
         Map<String, List<String>> notes = new LinkedHashMap<>();
         run.hosts().forEach((h, e) -> {
@@ -337,12 +250,12 @@ public final class ReportHtml {
         b.append("</section>\n");
     }
 
-    private static void steps(StringBuilder b, Run run) {
+    private static void steps(StringBuilder b, ReportRuns.Run run) {
         b.append("<section id=\"steps\">\n<h2>Steps</h2>\n");
         for (Map.Entry<String, LedgerEntry> h : run.hosts().entrySet()) {
             b.append("<details open><summary>").append(esc(h.getKey())).append("</summary>\n<table>\n")
                     .append("<thead><tr><th>phase</th><th>step</th><th>status</th><th>start</th><th>duration</th></tr></thead>\n<tbody>\n");
-            for (Placed p : place(h.getValue().steps())) {
+            for (ReportRuns.Placed p : ReportRuns.place(h.getValue().steps())) {
                 StepEntry s = p.step();
                 b.append("<tr").append("ok".equals(s.status()) ? "" : " class=\"failed-row\"").append("><td>").append(esc(orDash(s.phase())))
                         .append("</td><td>").append(esc(orDash(s.step()))).append("</td><td>").append(badge(orDash(s.status())))

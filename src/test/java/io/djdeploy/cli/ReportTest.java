@@ -47,19 +47,19 @@ class ReportTest {
                 entry("deploy", "success", R2, "web2", s2, okSteps()), entry("rollback", "success", R1, "web2", s3, okSteps())));
 
         // when
-        List<ReportHtml.Run> runs = ReportHtml.runs(ledgers);
+        List<ReportRuns.Run> runs = ReportRuns.runs(ledgers);
 
         // then
-        assertThat(runs).extracting(ReportHtml.Run::event, ReportHtml.Run::release)
+        assertThat(runs).extracting(ReportRuns.Run::event, ReportRuns.Run::release)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("deploy", R1), org.assertj.core.groups.Tuple.tuple("deploy", R2),
                         org.assertj.core.groups.Tuple.tuple("rollback", R1));
         assertThat(runs).allSatisfy(r -> assertThat(r.hosts().keySet()).containsExactly("web1", "web2"));
-        assertThat(ReportHtml.pick(runs, null).orElseThrow().event()).isEqualTo("rollback");
-        assertThat(ReportHtml.pick(runs, R1).orElseThrow().event()).isEqualTo("deploy");
-        assertThat(ReportHtml.pick(runs, R1).orElseThrow().started()).isEqualTo(s1);
-        assertThat(ReportHtml.pick(runs, R2).orElseThrow().release()).isEqualTo(R2);
-        assertThat(ReportHtml.pick(runs, "20990101000000")).isEmpty();
-        assertThat(ReportHtml.pick(List.of(), null)).isEmpty();
+        assertThat(ReportRuns.pick(runs, null).orElseThrow().event()).isEqualTo("rollback");
+        assertThat(ReportRuns.pick(runs, R1).orElseThrow().event()).isEqualTo("deploy");
+        assertThat(ReportRuns.pick(runs, R1).orElseThrow().started()).isEqualTo(s1);
+        assertThat(ReportRuns.pick(runs, R2).orElseThrow().release()).isEqualTo(R2);
+        assertThat(ReportRuns.pick(runs, "20990101000000")).isEmpty();
+        assertThat(ReportRuns.pick(List.of(), null)).isEmpty();
     }
 
     @Test
@@ -71,16 +71,16 @@ class ReportTest {
                 new StepEntry("prepare", "code", "ok", 1000));
 
         // then
-        assertThat(ReportHtml.place(old)).extracting(ReportHtml.Placed::start, ReportHtml.Placed::end)
+        assertThat(ReportRuns.place(old)).extracting(ReportRuns.Placed::start, ReportRuns.Placed::end)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 100L), org.assertj.core.groups.Tuple.tuple(100L, 150L),
                         org.assertj.core.groups.Tuple.tuple(150L, 1150L));
-        assertThat(ReportHtml.place(mixed)).extracting(ReportHtml.Placed::start).containsExactly(0L, 500L, 550L);
-        assertThat(ReportHtml.place(null)).isEmpty();
+        assertThat(ReportRuns.place(mixed)).extracting(ReportRuns.Placed::start).containsExactly(0L, 500L, 550L);
+        assertThat(ReportRuns.place(null)).isEmpty();
 
         // and the page says so
         String s = "2026-03-01T10:00:00Z";
         Map<String, List<LedgerEntry>> ledgers = Map.of("web1", List.of(entry("deploy", "success", R1, "web1", s, old)));
-        String html = ReportHtml.render("shop", "production", ReportHtml.runs(ledgers).get(0), Map.of());
+        String html = ReportHtml.render("shop", "production", ReportRuns.runs(ledgers).get(0), Map.of());
         assertThat(html).contains("drawn end to end", "start not recorded");
     }
 
@@ -91,7 +91,7 @@ class ReportTest {
         java.nio.file.Files.createDirectories(css.getParent());
         java.nio.file.Files.writeString(css, "body { font-family: serif; }\n");
         String s = "2026-03-01T10:00:00Z";
-        ReportHtml.Run run = ReportHtml.runs(Map.of("web1", List.of(entry("deploy", "success", R1, "web1", s,
+        ReportRuns.Run run = ReportRuns.runs(Map.of("web1", List.of(entry("deploy", "success", R1, "web1", s,
                 List.of(new StepEntry("connect", "connect", "ok", 100, 0L)))))).get(0);
 
         // when
@@ -128,7 +128,7 @@ class ReportTest {
                 "ci", "worker1", s, "2026-03-01T10:00:10Z", 10_000L, null, worker, "worker <u>note</u>", plan, null, null)));
 
         // when
-        String html = ReportHtml.render("shop<1>", "production", ReportHtml.runs(ledgers).get(0), Map.of("web3", "connection refused <x>"));
+        String html = ReportHtml.render("shop<1>", "production", ReportRuns.runs(ledgers).get(0), Map.of("web3", "connection refused <x>"));
 
         // then: a document with no markup that came from the ledger
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
