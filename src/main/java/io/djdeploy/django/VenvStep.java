@@ -40,6 +40,12 @@ public final class VenvStep implements Step {
         return List.of(command(h.ops().layout(), ctx.releaseId(), ctx.env().python()));
     }
 
+    /** The command's "venv: ..." lines (copied, or built after a failed copy) are info lines, as djdeploy's own. */
+    @Override
+    public void run(io.djdeploy.step.StepExec x) throws io.djdeploy.step.StepFailure, io.djdeploy.remote.TransportException, InterruptedException {
+        x.check(plan(x.host(), x.ctx()).get(0), "venv: ");
+    }
+
     public static Command command(ReleaseLayout l, String id, PythonConfig py) {
         Shell.Var from = Shell.var("from");
         Shell.Var fromVenv = from.around(l.releases() + "/", "/.venv");

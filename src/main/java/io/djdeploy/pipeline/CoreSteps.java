@@ -376,6 +376,10 @@ public final class CoreSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(cleanupCommand(h.ops().layout(), ctx.env().keepReleases(), ctx.releaseId(), h.previous()));
             }
+            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                // what it removed is said as info lines, as before the cleanup ran on the host
+                x.check(plan(x.host(), x.ctx()).get(0), "removed ");
+            }
         };
     }
 

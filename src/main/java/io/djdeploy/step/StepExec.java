@@ -58,6 +58,19 @@ public final class StepExec {
         return r;
     }
 
+    /**
+     * As {@link #check}, for a command that says what it decided on the host (a venv copied, old
+     * releases removed): its standard output lines that start with {@code prefix} are info
+     * lines, as if the step had said them; the rest is output as usual.
+     */
+    public CommandResult check(Command c, String prefix) throws StepFailure, TransportException, InterruptedException {
+        CommandResult r = host.transport().run(c, (stream, line) -> events.emit(
+                stream == io.djdeploy.remote.OutputSink.Stream.STDOUT && line.startsWith(prefix) ? new Event.Info(host.name(), line)
+                        : new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line)));
+        if (!r.ok()) throw new StepFailure("command failed with exit status " + r.exitCode(), c.script(), r.exitCode(), r.tail());
+        return r;
+    }
+
     public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
         host.transport().upload(content, path, mode);
     }
