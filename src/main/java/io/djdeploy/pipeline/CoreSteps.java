@@ -226,7 +226,7 @@ public final class CoreSteps {
     /**
      * Fetches into the bare mirror, or clones it where nothing is. Anything else at repo/ (a
      * checkout with someone's uncommitted work, a file) is refused, never removed: rmdir only
-     * takes an empty directory away.
+     * takes an empty directory away (`|| true`: export-script runs this under set -e).
      */
     static Command mirrorCommand(ReleaseLayout l, String repoUrl) {
         String[] credential = io.djdeploy.step.Redactor.splitPassword(repoUrl);
@@ -234,7 +234,7 @@ public final class CoreSteps {
         String url = quote(credential == null ? repoUrl : credential[0]);
         String git = credential == null ? "git" : "git -c credential.helper= -c " + quote("credential.helper=" + CREDENTIAL_HELPER);
         String mirror = "if [ -f " + repo + "/HEAD ]; then " + git + " -C " + repo + " remote set-url origin " + url
-                + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rmdir " + repo + " 2>/dev/null;"
+                + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rmdir " + repo + " 2>/dev/null || true;"
                 + " if [ -e " + repo + " ] || [ -L " + repo + " ]; then echo " + quote(l.repo() + " exists but is not djdeploy's bare git mirror:"
                 + " move it away (mv " + l.repo() + " " + l.repo() + ".bak), then deploy again") + " >&2; exit " + NOT_A_MIRROR + "; fi"
                 + " && " + git + " clone --mirror --quiet -- " + url + " " + repo + "; fi";
