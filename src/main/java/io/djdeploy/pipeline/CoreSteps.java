@@ -365,16 +365,12 @@ public final class CoreSteps {
         return Command.sh(io.djdeploy.web.Templates.render(template, values));
     }
 
-    /**
-     * Removes leftovers of killed runs (no REVISION) and releases beyond keep_releases, never
-     * this run's release or the rollback target: one command, so a plan shows what runs. The
-     * values are the loop's arguments (set --: keep, then the protected ids).
-     */
+    /** Old and incomplete releases go, never this run's or the rollback target: one command (HostOps). */
     public static Step cleanup() {
         return new Step() {
             public String name() { return CLEANUP; }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(cleanupCommand(h.ops().layout(), ctx.env().keepReleases(), ctx.releaseId(), h.previous()));
+                return List.of(h.ops().cleanupCommand(ctx.env().keepReleases(), ctx.releaseId(), h.previous()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 // what it removed is said as info lines, as before the cleanup ran on the host
@@ -382,22 +378,6 @@ public final class CoreSteps {
             }
         };
     }
-
-    static Command cleanupCommand(ReleaseLayout l, int keep, String release, String previous) {
-        List<String> args = new ArrayList<>(List.of("set", "--", String.valueOf(keep), release));
-        if (previous != null) args.add(previous);
-        return Command.of(args).andAlso(Command.sh(CLEANUP_SCRIPT).in(l.releases()));
-    }
-
-    /** As {@code HostOps.cleanupCandidates}: the oldest (n - keep) go, unless protected. */
-    private static final String CLEANUP_SCRIPT = "keep=$1; shift; "
-            + "for id in $(ls -1 | grep -x -E '[0-9]{14}'); do case \" $* \" in *\" $id \"*) continue ;; esac; "
-            + "[ -f \"$id/REVISION\" ] && continue; rm -rf -- \"$id\" || exit 1; "
-            + "echo \"removed the incomplete release $id (left by an interrupted run)\"; done; "
-            + "n=$(ls -1 | grep -c -x -E '[0-9]{14}'); i=0; removed=''; "
-            + "for id in $(ls -1 | grep -x -E '[0-9]{14}' | sort); do i=$((i + 1)); [ \"$i\" -le $((n - keep)) ] || break; "
-            + "case \" $* \" in *\" $id \"*) continue ;; esac; rm -rf -- \"$id\" || exit 1; removed=\"${removed:+$removed, }$id\"; done; "
-            + "[ -z \"$removed\" ] || echo \"removed old releases: $removed\"";
 
     /** The lock is held by someone else: carries the holder for the error message. */
     public static final class LockHeldFailure extends StepFailure {

@@ -188,6 +188,27 @@ public final class HostOps {
         return remove;
     }
 
+    /**
+     * Removes leftovers of killed runs (no REVISION) and releases beyond {@code keep}, never
+     * {@code release} or {@code previous} (the rollback target), in one command on the host; it
+     * says what it removed in lines starting "removed ". The values are the loop's arguments.
+     */
+    public Command cleanupCommand(int keep, String release, String previous) {
+        List<String> args = new ArrayList<>(List.of("set", "--", String.valueOf(keep), release));
+        if (previous != null) args.add(previous);
+        return Command.of(args).andAlso(Command.sh(CLEANUP_SCRIPT).in(layout.releases()));
+    }
+
+    /** As {@link #cleanupCandidates}: the oldest (n - keep) go, unless protected. */
+    private static final String CLEANUP_SCRIPT = "keep=$1; shift; "
+            + "for id in $(ls -1 | grep -x -E '[0-9]{14}'); do case \" $* \" in *\" $id \"*) continue ;; esac; "
+            + "[ -f \"$id/REVISION\" ] && continue; rm -rf -- \"$id\" || exit 1; "
+            + "echo \"removed the incomplete release $id (left by an interrupted run)\"; done; "
+            + "n=$(ls -1 | grep -c -x -E '[0-9]{14}'); i=0; removed=''; "
+            + "for id in $(ls -1 | grep -x -E '[0-9]{14}' | sort); do i=$((i + 1)); [ \"$i\" -le $((n - keep)) ] || break; "
+            + "case \" $* \" in *\" $id \"*) continue ;; esac; rm -rf -- \"$id\" || exit 1; removed=\"${removed:+$removed, }$id\"; done; "
+            + "[ -z \"$removed\" ] || echo \"removed old releases: $removed\"";
+
     /** Pure selection: keep the newest {@code keep} plus every protected id. */
     public static List<String> cleanupCandidates(List<String> oldestFirst, int keep, Set<String> protect) {
         List<String> remove = new ArrayList<>();

@@ -291,7 +291,7 @@ class DeployFailuresTest {
     @Test
     void aFailingCleanupIsOnlyAWarning() {
         // given
-        // the cleanup is one command on the host (CoreSteps.cleanupCommand): it fails as a whole
+        // the cleanup is one command on the host (HostOps.cleanupCommand): it fails as a whole
         fleet.host("web3").on(s -> s.contains("keep=$1; shift;"), fail(1, "rm: Permission denied"));
         fleet.host("web3").incompleteRelease("20261102000000");
 
