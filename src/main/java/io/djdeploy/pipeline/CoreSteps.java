@@ -126,11 +126,8 @@ public final class CoreSteps {
         CommandResult r = x.query(envFileCommand(x.ctx().env()));
         if (!r.ok()) return null;
         java.util.List<String> weak = x.ctx().redactor().addEnvFile(r.stdout());
-        // a documented limit, said out loud where the operator looks: check, not every deploy
-        if (!weak.isEmpty() && "check".equals(x.ctx().command())) {
-            x.warn("env file: " + String.join(", ", weak) + (weak.size() == 1 ? " looks" : " look")
-                    + " secret but too short to be masked in output (under 4 characters, or a number of up to 5 digits); use a longer value");
-        }
+        // a documented limit, said where the operator looks for it: check, not every deploy
+        if (!weak.isEmpty() && "check".equals(x.ctx().command())) x.warn(io.djdeploy.step.Redactor.tooShort(weak));
         return r.stdout();
     }
 
@@ -207,14 +204,6 @@ public final class CoreSteps {
         };
     }
 
-    /**
-     * A git credential helper that answers from a file of mode 0600 (named by the environment):
-     * a password in the repository URL never reaches git's command line, git-remote-http's, or
-     * the mirror's config. The empty helper first drops the user's own helpers, so none of them
-     * stores it.
-     */
-    static final String CREDENTIAL_HELPER = "!f() { test \"$1\" = get && cat \"$DJDEPLOY_GIT_CREDENTIALS\"; }; f";
-
     /** Exit status of the mirror command when deploy_to/repo is something djdeploy did not create (EX_DATAERR). */
     static final int NOT_A_MIRROR = 65;
 
@@ -232,17 +221,13 @@ public final class CoreSteps {
         String[] credential = io.djdeploy.step.Redactor.splitPassword(repoUrl);
         String repo = quote(l.repo());
         String url = quote(credential == null ? repoUrl : credential[0]);
-        String git = credential == null ? "git" : "git -c credential.helper= -c " + quote("credential.helper=" + CREDENTIAL_HELPER);
+        String git = GitCredentials.git(credential);
         String mirror = "if [ -f " + repo + "/HEAD ]; then " + git + " -C " + repo + " remote set-url origin " + url
                 + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rmdir " + repo + " 2>/dev/null || true;"
                 + " if [ -e " + repo + " ] || [ -L " + repo + " ]; then echo " + quote(l.repo() + " exists but is not djdeploy's bare git mirror:"
                 + " move it away (mv " + l.repo() + " " + l.repo() + ".bak), then deploy again") + " >&2; exit " + NOT_A_MIRROR + "; fi"
                 + " && " + git + " clone --mirror --quiet -- " + url + " " + repo + "; fi";
-        if (credential == null) return Command.sh(mirror);
-        // the password travels on stdin into a private temp file, removed when the shell exits
-        return Command.sh("DJDEPLOY_GIT_CREDENTIALS=$(mktemp) && trap 'rm -f \"$DJDEPLOY_GIT_CREDENTIALS\"' EXIT"
-                + " && export DJDEPLOY_GIT_CREDENTIALS && cat >\"$DJDEPLOY_GIT_CREDENTIALS\" && " + mirror)
-                .withStdin("password=" + credential[1] + "\n");
+        return GitCredentials.around(mirror, credential);
     }
 
     static Command resolveCommand(ReleaseLayout l, String ref) {

@@ -115,46 +115,14 @@ public final class ExportScript {
                 throw new Unsupported("the config contains '" + placeholder + "', which export-script uses as a placeholder");
             }
         }
-        if (io.djdeploy.step.Redactor.splitPassword(env.repo()) != null) {
-            throw new Unsupported("repo: holds a password, and export-script never writes a secret into a script "
-                    + "(let git on the host find it: a credential helper, or an SSH deploy key)");
-        }
+        ExportSecrets.checkRepo(env);
         ExportScript s = new ExportScript(env, host, ref);
         String script = s.write(origin);
-        checkNoSecret(env, script);
+        ExportSecrets.check(env, script);
         for (String placeholder : s.runtime.keySet()) {
             if (script.contains(placeholder)) throw new IllegalStateException("unbound placeholder " + placeholder + " in the script");
         }
         return script;
-    }
-
-    /** Secrets travel in files on the host, never in a script: refuse rather than write one. */
-    static void checkNoSecret(EnvironmentConfig env, String script) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("repo", env.repo());
-        keys.put("web.reload", env.web().reload());
-        if (env.web().nginx() != null) {
-            keys.put("web.nginx.test", env.web().nginx().test());
-            keys.put("web.nginx.reload", env.web().nginx().reload());
-        }
-        keys.put("workers.restart", env.workers().restart());
-        keys.put("workers.beat_restart", env.workers().beatRestart());
-        if (env.migrations().backup() != null) keys.put("migrations.backup.command", env.migrations().backup().command());
-        if (env.health() != null) keys.put("health.url", env.health().url());
-        keys.put("verify.status", env.verify().status());
-        keys.put("verify.logs", env.verify().logs());
-        for (VerifyConfig.Url u : env.verify().urls()) keys.putIfAbsent("verify.urls", u.url());
-        java.util.List<String> hosts = env.hosts().stream().map(HostConfig::host).toList();
-        for (String secret : env.secrets()) {
-            // the same matching as the redactor's: rendered for each host, escaped, encoded
-            io.djdeploy.step.Redactor one = new io.djdeploy.step.Redactor();
-            one.addConfigSecrets(java.util.List.of(secret), hosts);
-            if (secret == null || !one.holdsSecret(script)) continue;
-            String key = keys.entrySet().stream().filter(e -> e.getValue() != null && e.getValue().contains(secret))
-                    .map(Map.Entry::getKey).findFirst().orElse("a config value");
-            throw new Unsupported(key + ": marked secret: true, and export-script never writes a secret into a script "
-                    + "(keep it in a file on the host that the command reads, as the env file is)");
-        }
     }
 
     /** Turns placeholders into bash variables where they stand (see {@link #bind(String, Map)}). */

@@ -90,6 +90,12 @@ public final class Redactor {
         return weak;
     }
 
+    /** The warning for env keys that look secret but are too short to mask. */
+    public static String tooShort(List<String> keys) {
+        return "env file: " + String.join(", ", keys) + (keys.size() == 1 ? " looks" : " look")
+                + " secret but too short to be masked in output (under 4 characters, or a number of up to 5 digits); use a longer value";
+    }
+
     /** Every secret of a config: its {@code secret: true} values (rendered per host) and the repository's password. */
     public void addConfig(EnvironmentConfig env) {
         addConfigSecrets(env.secrets(), env.hosts().stream().map(HostConfig::host).toList());
