@@ -70,9 +70,19 @@ public final class LocalTransport implements Transport {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
+    /**
+     * The shell first, then what it had started: killed the other way round, the shell would
+     * run the next part of its command (an `|| fallback`) in the moment between.
+     */
     private static void destroyTree(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        java.util.List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
