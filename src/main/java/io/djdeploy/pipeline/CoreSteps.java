@@ -19,8 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.djdeploy.remote.Shell.quote;
-
 /** The steps that deal with hosts, git and the release layout (Django and web steps live in their packages). */
 public final class CoreSteps {
     // step names: ledger lines, events and `plan` output show them, so they are a contract
@@ -219,15 +217,25 @@ public final class CoreSteps {
      */
     static Command mirrorCommand(ReleaseLayout l, String repoUrl) {
         String[] credential = io.djdeploy.step.Redactor.splitPassword(repoUrl);
-        String repo = quote(l.repo());
-        String url = quote(credential == null ? repoUrl : credential[0]);
-        String git = GitCredentials.git(credential);
-        String mirror = "if [ -f " + repo + "/HEAD ]; then " + git + " -C " + repo + " remote set-url origin " + url
-                + " && " + git + " -C " + repo + " fetch --prune --quiet origin; else rmdir " + repo + " 2>/dev/null || true;"
-                + " if [ -e " + repo + " ] || [ -L " + repo + " ]; then echo " + quote(l.repo() + " exists but is not djdeploy's bare git mirror:"
-                + " move it away (mv " + l.repo() + " " + l.repo() + ".bak), then deploy again") + " >&2; exit " + NOT_A_MIRROR + "; fi"
-                + " && " + git + " clone --mirror --quiet -- " + url + " " + repo + "; fi";
+        String repo = l.repo();
+        String url = credential == null ? repoUrl : credential[0];
+        List<String> git = GitCredentials.git(credential);
+        Command update = Command.of(concat(git, "-C", repo, "remote", "set-url", "origin", url))
+                .then(Command.of(concat(git, "-C", repo, "fetch", "--prune", "--quiet", "origin")));
+        // rmdir only takes an empty dir away; `|| true` keeps set -e happy in the exported script
+        Command refuse = Command.ifThen(Command.of("test", "-e", repo).orElse(Command.of("test", "-L", repo)),
+                Command.fail(repo + " exists but is not djdeploy's bare git mirror: move it away (mv " + repo + " " + repo
+                        + ".bak), then deploy again", NOT_A_MIRROR));
+        Command clone = Command.of("rmdir", repo).quiet().orTrue()
+                .andAlso(refuse.then(Command.of(concat(git, "clone", "--mirror", "--quiet", "--", url, repo))));
+        Command mirror = Command.ifElse(Command.of("test", "-f", repo + "/HEAD"), update, clone);
         return GitCredentials.around(mirror, credential);
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
     }
 
     static Command resolveCommand(ReleaseLayout l, String ref) {

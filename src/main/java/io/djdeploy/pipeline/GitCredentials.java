@@ -2,7 +2,7 @@ package io.djdeploy.pipeline;
 
 import io.djdeploy.remote.Command;
 
-import static io.djdeploy.remote.Shell.quote;
+import java.util.List;
 
 /**
  * A password in the repository URL ({@code https://user:password@host/...}) reaches git
@@ -17,15 +17,15 @@ final class GitCredentials {
     private GitCredentials() {}
 
     /** {@code git}, with the helper when there is a password ({@link io.djdeploy.step.Redactor#splitPassword}). */
-    static String git(String[] credential) {
-        return credential == null ? "git" : "git -c credential.helper= -c " + quote("credential.helper=" + HELPER);
+    static List<String> git(String[] credential) {
+        return credential == null ? List.of("git") : List.of("git", "-c", "credential.helper=", "-c", "credential.helper=" + HELPER);
     }
 
     /** The script as is, or after the temp file is written from stdin. */
-    static Command around(String script, String[] credential) {
-        if (credential == null) return Command.sh(script);
+    static Command around(Command script, String[] credential) {
+        if (credential == null) return script;
         return Command.sh("DJDEPLOY_GIT_CREDENTIALS=$(mktemp) && trap 'rm -f \"$DJDEPLOY_GIT_CREDENTIALS\"' EXIT"
-                + " && export DJDEPLOY_GIT_CREDENTIALS && cat >\"$DJDEPLOY_GIT_CREDENTIALS\" && " + script)
+                + " && export DJDEPLOY_GIT_CREDENTIALS && cat >\"$DJDEPLOY_GIT_CREDENTIALS\"").then(script)
                 .withStdin("password=" + credential[1] + "\n");
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import static io.djdeploy.remote.Shell.quote;
+import io.djdeploy.remote.Shell;
 
 /** Release-layout operations on one host: lock, current link, releases, ledger, cleanup. */
 public final class HostOps {
@@ -47,15 +47,19 @@ public final class HostOps {
      * version is still reported as held, never taken over.
      */
     public Command lockCommand(LockInfo info) {
-        String l = quote(layout.lock());
-        String held = "cat " + quote(layout.lockInfo()) + " 2>/dev/null; exit " + LOCK_HELD;
-        return Command.sh("mkdir -p " + quote(layout.meta()) + " && lock_tmp=" + quote(layout.meta()) + "/lock.tmp.$$"
-                + " && if [ -d " + l + " ]; then " + held + "; fi"
-                + " && rm -rf \"$lock_tmp\" && mkdir \"$lock_tmp\""
-                + " && { cat > \"$lock_tmp/info.json\" || { rm -rf \"$lock_tmp\"; echo " + quote("cannot write the lock info in "
-                + layout.meta() + " (disk full?)") + " >&2; exit 1; }; }"
-                + " && if lock_err=$(mv -T \"$lock_tmp\" " + l + " 2>&1); then :; else rm -rf \"$lock_tmp\";"
-                + " if [ -d " + l + " ]; then " + held + "; fi; echo \"$lock_err\" >&2; exit 1; fi")
+        Shell.Var tmp = Shell.var("lock_tmp");
+        Command ifHeld = Command.ifThen(Command.of("test", "-d", layout.lock()),
+                Command.of("cat", layout.lockInfo()).quiet().andAlso(Command.exit(LOCK_HELD)));
+        // $$: the shell's pid, so concurrent deploys never share a temp dir
+        Command name = Command.assign("lock_tmp", Command.of("printf", "%s", Shell.var("$").around(layout.meta() + "/lock.tmp.", "")));
+        // tee rather than `cat > file`: the same bytes and exit status, with the path a shell variable
+        Command writeInfo = Command.of("tee", tmp.around("", "/info.json")).writeTo("/dev/null")
+                .orElse(Command.of("rm", "-rf", tmp).andAlso(Command.fail("cannot write the lock info in " + layout.meta() + " (disk full?)", 1)));
+        Command move = Command.assign("lock_err", Command.of("mv", "-T", tmp, layout.lock()).mergeStderr())
+                .orElse(Command.of("rm", "-rf", tmp).andAlso(ifHeld)
+                        .andAlso(Command.of("printf", "%s\\n", Shell.var("lock_err")).toStderr()).andAlso(Command.exit(1)));
+        return Command.of("mkdir", "-p", layout.meta()).then(name).then(ifHeld)
+                .then(Command.of("rm", "-rf", tmp)).then(Command.of("mkdir", tmp)).then(writeInfo).then(move)
                 .withStdin(Json.line(info) + "\n");
     }
 
@@ -227,9 +231,10 @@ public final class HostOps {
      * line of its own, so only the torn line is lost, never the entry after it.
      */
     public Command appendLedgerCommand(LedgerEntry e) {
-        String f = quote(layout.ledger());
-        return Command.sh("mkdir -p " + quote(layout.meta()) + " && { [ ! -s " + f + " ] || [ -z \"$(tail -c 1 " + f + ")\" ] || echo >> " + f
-                + "; } && cat >> " + f)
+        String f = layout.ledger();
+        Command newline = Command.of("test", "!", "-s", f).orElse(Command.of("tail", "-c", "1", f).outputIs(""))
+                .orElse(Command.of("echo").appendTo(f));
+        return Command.of("mkdir", "-p", layout.meta()).then(newline).then(Command.of("cat").appendTo(f))
                 .withStdin(Json.line(e) + "\n");
     }
 

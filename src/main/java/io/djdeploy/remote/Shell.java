@@ -40,11 +40,12 @@ public final class Shell {
     /**
      * A shell variable set on the host by an earlier part of the same command
      * ({@link Command#assign}, {@link Command#let}), used as one argument: {@code "$name"},
-     * optionally with fixed text around it ({@code /srv/releases/"$from"/.venv}).
+     * optionally with fixed text around it ({@code /srv/releases/"$from"/.venv}); {@code $} is
+     * the shell's pid ({@code "$$"}).
      */
     public record Var(String prefix, String name, String suffix) {
         public Var {
-            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*|[1-9]")) throw new IllegalArgumentException("not a variable name: " + name);
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*|[1-9$]")) throw new IllegalArgumentException("not a variable name: " + name);
         }
 
         /** The same variable inside a path or a message. */
