@@ -69,6 +69,15 @@ class ShellTest {
     }
 
     @Test
+    void dollarIsTheShellsPidAndNothingElseSpecialIsAVariable() {
+        // the lock's temp dir is named after the shell's pid: "$$", fixed text quoted around it
+        assertThat(Command.of("printf", "%s", Shell.var("$").around("/srv/a b/lock.tmp.", "")).script())
+                .isEqualTo("printf %s '/srv/a b/lock.tmp.'\"$$\"");
+        assertThatThrownBy(() -> Shell.var("$(id)")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Shell.var("?")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void joinQuotesEachArgument() {
         assertThat(Shell.join("git", "-C", "/srv/shop/repo", "log", "--format=%H %s"))
                 .isEqualTo("git -C /srv/shop/repo log '--format=%H %s'");
