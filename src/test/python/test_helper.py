@@ -65,6 +65,21 @@ class PureFunctionsTest(unittest.TestCase):
             self.assertIn("app.env:2: expected KEY=value", str(e.exception))
             self.assertNotIn(SECRET, str(e.exception))
 
+    def test_the_django_under_test_is_the_one_asked_for(self):
+        # HelperPythonTest runs this file once per Django (3.2, and 4.2 / 5.2 via PYTHONPATH)
+        import django
+        expected = os.environ.get("DJDEPLOY_EXPECT_DJANGO")
+        if expected:
+            self.assertEqual("%d.%d" % django.VERSION[:2], expected, django.__file__)
+        self.assertIsNone(helper.unsupported_django(django.VERSION))
+
+    def test_an_unsupported_django_is_named_in_the_error(self):
+        self.assertIsNone(helper.unsupported_django((3, 2, 25, "final", 0)))
+        self.assertIsNone(helper.unsupported_django((5, 2, 17, "final", 0)))
+        self.assertEqual(helper.unsupported_django((3, 1, 14, "final", 0)),
+                         "Django 3.1.14 is not supported by djdeploy's helper (supported: 3.2 to 5.x)")
+        self.assertIn("Django 6.0.1 is not supported", helper.unsupported_django((6, 0, 1, "final", 0)))
+
     def test_csrf_trusted_origins_in_django_4_form(self):
         covered = helper._origin_covered
         self.assertTrue(covered("https://example.com", ["https://example.com"]))

@@ -597,6 +597,21 @@ def _sqlite_file_missing(connection):
     return not os.path.exists(name)
 
 
+# Django versions the helper is tested on (scripts/django-versions, DjangoVersionsIT). Older ones
+# lack APIs it reads (ProjectState.models as a dict of ModelState with dict fields since 3.1);
+# newer majors may change the migration framework's internals it walks.
+SUPPORTED_DJANGO = ((3, 2), (6, 0))   # from 3.2 up to, not including, 6.0
+
+
+def unsupported_django(version):
+    """None when the helper supports this Django (a django.VERSION tuple), else the error."""
+    low, high = SUPPORTED_DJANGO
+    if low <= tuple(version[:2]) < high:
+        return None
+    return ("Django %s is not supported by djdeploy's helper (supported: %d.%d to %d.x)"
+            % (".".join(str(p) for p in version[:3]), low[0], low[1], high[0] - 1))
+
+
 def _django_setup():
     project_dir = os.getcwd()
     if project_dir not in sys.path:
@@ -605,6 +620,9 @@ def _django_setup():
         import django
     except ImportError as e:
         raise MigrationsFailure("cannot import Django: %s" % _err(e))
+    problem = unsupported_django(django.VERSION)
+    if problem:
+        raise MigrationsFailure(problem)
     try:
         django.setup()
     except Exception as e:
