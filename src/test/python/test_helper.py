@@ -491,6 +491,82 @@ class SettingsFactsTest(unittest.TestCase):
         self.assertIn("cannot read env file", facts["error"])
 
 
+class MediaInReleaseTest(unittest.TestCase):
+    """settings-facts --release-dir: file storage locations that resolve inside the release."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.deploy_to = self.tmp.name
+        self.release = os.path.join(self.deploy_to, "releases", "20261201000000")
+        self.project = DjangoProject(self.release)
+        os.makedirs(os.path.join(self.deploy_to, "shared", "media"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def facts(self, settings_tail, models=None):
+        with open(os.path.join(self.release, "tiny", "settings.py"), "a", encoding="utf-8") as f:
+            f.write(textwrap.dedent(settings_tail))
+        if models:
+            write(os.path.join(self.release, "shop", "models.py"), models)
+        facts, _ = self.project.json("settings-facts", "--env-file", self.project.env_file,
+                                     "--release-dir", self.release, one_line=False)
+        return facts["media_in_release"]
+
+    def test_media_root_inside_the_release_is_named_with_its_path(self):
+        found = self.facts("""
+            MEDIA_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "uploads")
+            """)
+        self.assertEqual(found, [{"setting": "MEDIA_ROOT", "path": os.path.join(os.path.realpath(self.release), "uploads")}])
+
+    def test_media_root_under_a_shared_link_is_fine(self):
+        os.symlink(os.path.join(self.deploy_to, "shared", "media"), os.path.join(self.release, "media"))
+        found = self.facts("""
+            MEDIA_ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "media", "files")
+            """)
+        self.assertEqual(found, [])
+
+    def test_media_root_outside_the_release_is_fine(self):
+        found = self.facts("MEDIA_ROOT = %r\n" % os.path.join(self.deploy_to, "shared", "media"))
+        self.assertEqual(found, [])
+
+    def test_storages_and_model_file_field_storages_are_followed(self):
+        found = self.facts("""
+            MEDIA_ROOT = %r
+            STORAGES = {
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                            "OPTIONS": {"location": os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "private")}},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            }
+            """ % os.path.join(self.deploy_to, "shared", "media"), models="""
+            import os
+            from django.core.files.storage import FileSystemStorage
+            from django.db import models
+
+            class Invoice(models.Model):
+                pdf = models.FileField(storage=FileSystemStorage(location=os.path.join(os.path.dirname(__file__), "invoices")))
+                photo = models.FileField()
+            """)
+        real = os.path.realpath(self.release)
+        self.assertEqual(found, [
+            {"setting": "STORAGES['private']", "path": os.path.join(real, "private")},
+            {"setting": "shop.Invoice.pdf storage", "path": os.path.join(real, "shop", "invoices")},
+        ])
+
+    def test_an_empty_media_root_matters_only_when_a_file_field_uses_it(self):
+        self.assertEqual(self.facts(""), [])
+
+    def test_an_empty_media_root_with_a_file_field_is_the_working_directory(self):
+        found = self.facts("", models="""
+            from django.db import models
+
+            class Doc(models.Model):
+                upload = models.FileField()
+            """)
+        self.assertEqual(found, [{"setting": "shop.Doc.upload storage", "path": os.path.realpath(self.release)}])
+
+
 class RunTest(unittest.TestCase):
     def test_run_executes_the_program_with_the_env_file_loaded(self):
         with tempfile.TemporaryDirectory() as d:

@@ -8,7 +8,7 @@ import java.util.List;
  * {@code nginxSite} turn on the checks that `check --deploy` misses behind a proxy.
  */
 public record ChecksConfig(List<String> requiredEnv, List<String> failOnWarnings, String publicUrl, String nginxSite,
-                           int minFreeMb, int minFreeInodes, Duration maxClockSkew, String envFileOwner) {
+                           int minFreeMb, int minFreeInodes, Duration maxClockSkew, String envFileOwner, boolean sharedMedia) {
     public static final ChecksConfig DEFAULTS = new ChecksConfig(List.of("SECRET_KEY"),
-            List.of("security.W018", "security.W020", "security.W009"), null, null, 200, 10_000, Duration.ofSeconds(5), "root");
+            List.of("security.W018", "security.W020", "security.W009"), null, null, 200, 10_000, Duration.ofSeconds(5), "root", true);
 }

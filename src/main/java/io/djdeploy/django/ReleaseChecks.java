@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * Checks of the new release's settings on each host, with its own venv and env file:
  * `check --deploy` under a policy, the database reachable, and what `check --deploy` misses
- * behind a proxy (CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER vs the nginx site, STATIC_ROOT).
+ * behind a proxy (CSRF_TRUSTED_ORIGINS, SECURE_PROXY_SSL_HEADER vs the nginx site, STATIC_ROOT), and
+ * file storages that would keep uploads inside the release (shared.media).
  */
 public final class ReleaseChecks {
     // step names: ledger lines, events and `plan` output show them, so they are a contract
@@ -80,7 +81,7 @@ public final class ReleaseChecks {
         return out;
     }
 
-    /** db.reachable, proxy.*, static.root: from the helper's settings facts (booleans and header names only). */
+    /** db.reachable, proxy.*, static.root, shared.media: from the helper's settings facts (booleans and header names only). */
     public static Step settings() {
         return new Step() {
             public String name() { return SETTINGS_CHECKS; }
@@ -119,6 +120,7 @@ public final class ReleaseChecks {
                             : ok ? "STATIC_ROOT is set and writable" : "STATIC_ROOT is not writable",
                             "set STATIC_ROOT to a directory the deploy user can write (e.g. inside the release) and that nginx serves");
                 }
+                if (cfg.sharedMedia() && f.mediaInRelease() != null) sharedMedia(x, f.mediaInRelease(), x.host().ops().layout());
                 if (cfg.publicUrl() != null) {
                     boolean ok = Boolean.TRUE.equals(f.csrfTrustedOriginsCovers());
                     x.report("proxy.csrf-trusted-origins", ok, ok ? "CSRF_TRUSTED_ORIGINS covers " + origin(cfg.publicUrl())
@@ -131,6 +133,19 @@ public final class ReleaseChecks {
                 x.failOnChecks();
             }
         };
+    }
+
+    /** shared.media: uploads written inside a release are deleted when keep_releases prunes it. */
+    static void sharedMedia(StepExec x, List<StorageLocation> inRelease, ReleaseLayout l) {
+        if (inRelease.isEmpty()) {
+            x.report("shared.media", true, "no file storage location is inside the release", null);
+            return;
+        }
+        List<String> named = new ArrayList<>();
+        for (StorageLocation s : inRelease) named.add(s.setting() + " = " + s.path());
+        x.report("shared.media", false, "file storage inside the release (uploads there are deleted with it): " + String.join("; ", named),
+                "point the setting at a directory under " + l.shared() + " (e.g. MEDIA_ROOT = BASE_DIR / \"media\" with shared.dirs: [media]),"
+                        + " or add the directory the path is in to shared.dirs; set checks.shared_media: false only if nothing is ever uploaded");
     }
 
     static void sslHeader(StepExec x, ChecksConfig cfg, List<String> header, CommandResult r) {
@@ -189,7 +204,7 @@ public final class ReleaseChecks {
     }
 
     static Command factsCommand(ReleaseLayout l, RunContext ctx) {
-        List<String> args = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of("--release-dir", l.release(ctx.releaseId())));
         if (ctx.env().checks().publicUrl() != null) {
             args.add("--public-url");
             args.add(ctx.env().checks().publicUrl());
@@ -199,5 +214,8 @@ public final class ReleaseChecks {
 
     /** What the helper reports: booleans and header names, never a value from the settings. */
     public record Facts(Boolean dbOk, String dbError, List<String> secureProxySslHeader, Boolean csrfTrustedOriginsCovers,
-                        Boolean staticRootSet, Boolean staticRootWritable, Boolean debug, String error) {}
+                        Boolean staticRootSet, Boolean staticRootWritable, Boolean debug, List<StorageLocation> mediaInRelease, String error) {}
+
+    /** A file storage location that resolves inside the release: the setting that names it and the resolved path. */
+    public record StorageLocation(String setting, String path) {}
 }

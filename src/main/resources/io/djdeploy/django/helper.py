@@ -757,6 +757,83 @@ def _origin_covered(public_url, trusted):
     return origin in [str(x).lower() for x in trusted or []]
 
 
+def _inside(path, directory):
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _file_storage_locations():
+    """(setting, location) of every local file storage the settings and models can reach:
+    MEDIA_ROOT, STORAGES entries and DEFAULT_FILE_STORAGE backed by FileSystemStorage, and
+    the storages of model FileFields. Static files storages are left out: STATIC_ROOT is
+    meant to be inside the release (collectstatic runs in each one)."""
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+    from django.utils.module_loading import import_string
+    try:
+        from django.contrib.staticfiles.storage import StaticFilesStorage
+    except Exception:  # pragma: no cover
+        StaticFilesStorage = ()
+    media_root = str(getattr(settings, "MEDIA_ROOT", "") or "")
+    found = []
+
+    def filesystem(backend):
+        try:
+            cls = import_string(backend) if isinstance(backend, str) else backend
+            return isinstance(cls, type) and issubclass(cls, FileSystemStorage) and not issubclass(cls, StaticFilesStorage)
+        except Exception:
+            return False
+
+    if media_root:
+        found.append(("MEDIA_ROOT", media_root))
+    for alias, spec in sorted((getattr(settings, "STORAGES", None) or {}).items()):
+        if alias == "staticfiles" or not isinstance(spec, dict) or not filesystem(spec.get("BACKEND")):
+            continue
+        location = (spec.get("OPTIONS") or {}).get("location") or media_root
+        if location:
+            found.append(("STORAGES[%r]" % alias, str(location)))
+    from django.core.files.storage import default_storage
+    try:
+        default_storage.location                      # a lazy object: this builds the storage
+        default = default_storage._wrapped
+    except Exception:
+        default = None
+    # DEFAULT_FILE_STORAGE (Django < 5.1) or STORAGES["default"]: a subclass may pick its own location
+    setting = "DEFAULT_FILE_STORAGE" if getattr(settings, "DEFAULT_FILE_STORAGE", None) else "STORAGES['default']"
+    if isinstance(default, FileSystemStorage) and media_root and os.path.abspath(default.location) != os.path.abspath(media_root):
+        found.append((setting, str(default.location)))
+    from django.apps import apps
+    from django.db.models import FileField
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, FileField):
+                continue
+            storage = getattr(field, "storage", None)
+            wrapped = getattr(storage, "_wrapped", storage)   # default_storage is a lazy object
+            if not isinstance(wrapped, FileSystemStorage) or isinstance(wrapped, StaticFilesStorage):
+                continue
+            location = os.path.abspath(str(wrapped.location))
+            # a non-empty MEDIA_ROOT is reported above; an empty one means the working
+            # directory, which matters only once a FileField stores there
+            if media_root and location == os.path.abspath(media_root):
+                continue
+            found.append(("%s.%s storage" % (model._meta.label, field.name), location))
+    return found
+
+
+def _media_in_release(release_dir):
+    """The storage locations that resolve inside the release directory (following links, so a
+    location under a shared/ link resolves outside it): files written there are deleted with the
+    release."""
+    release = os.path.realpath(release_dir)
+    out, seen = [], set()
+    for setting, location in _file_storage_locations():
+        path = os.path.realpath(os.path.abspath(location))
+        if _inside(path, release) and (setting, path) not in seen:
+            seen.add((setting, path))
+            out.append({"setting": setting, "path": path})
+    return out
+
+
 def cmd_settings_facts(args):
     """Facts about the release's settings for the checks: booleans and header names only,
     never a value from the settings or the env file."""
@@ -784,6 +861,9 @@ def cmd_settings_facts(args):
                 path = os.path.dirname(path)
             facts["static_root_writable"] = bool(path) and os.access(path, os.W_OK)
         facts["debug"] = bool(getattr(settings, "DEBUG", False))
+        if args.release_dir:
+            # paths, not secrets: the shared.media check names the setting and where it points
+            facts["media_in_release"] = _media_in_release(args.release_dir)
         print(json.dumps(facts))
         return 0
     except MigrationsFailure as e:
@@ -994,6 +1074,7 @@ def main(argv):
 
     sf = sub.add_parser("settings-facts")
     sf.add_argument("--public-url")
+    sf.add_argument("--release-dir", help="report file storage locations inside this directory")
     sf.add_argument("--settings")
     sf.add_argument("--env-file")
 

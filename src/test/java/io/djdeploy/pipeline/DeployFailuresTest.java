@@ -149,6 +149,25 @@ class DeployFailuresTest {
     }
 
     @Test
+    void uploadsThatWouldLandInTheReleaseFailSharedMediaAtPrepare() {
+        // given: the helper finds MEDIA_ROOT inside the new release on web2
+        fleet.host("web2").on("helper.py settings-facts", FakeHost.answer("{\"db_ok\":true,\"static_root_set\":true,"
+                + "\"static_root_writable\":true,\"media_in_release\":[{\"setting\":\"MEDIA_ROOT\",\"path\":\"/srv/shop/releases/x/uploads\"}]}"));
+
+        // when
+        RunResult r = fleet.deployer.deploy("v3");
+
+        // then
+        assertThat(r.result()).isEqualTo(RunResult.Result.FAILED);
+        assertNothingChanged();
+        Event.Check check = fleet.events(Event.Check.class).stream().filter(c -> c.id().equals("shared.media") && !c.ok()).findFirst().orElseThrow();
+        assertThat(check.host()).isEqualTo("web2");
+        assertThat(check.detail()).contains("MEDIA_ROOT = /srv/shop/releases/x/uploads");
+        assertThat(check.fix()).contains("/srv/shop/shared", "shared.dirs");
+        assertThat(fleet.host("web2").ran("settings-facts --release-dir /srv/shop/releases/" + NEW)).isTrue();
+    }
+
+    @Test
     void aFailingMigrationStopsBeforeAnyHostSwitches() {
         // given
         pending(fleet.host("web1"), ADD);
