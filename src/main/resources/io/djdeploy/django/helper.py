@@ -788,7 +788,8 @@ def _file_storage_locations():
     for alias, spec in sorted((getattr(settings, "STORAGES", None) or {}).items()):
         if alias == "staticfiles" or not isinstance(spec, dict) or not filesystem(spec.get("BACKEND")):
             continue
-        location = (spec.get("OPTIONS") or {}).get("location") or media_root
+        # without its own location the storage writes to MEDIA_ROOT, reported above
+        location = (spec.get("OPTIONS") or {}).get("location")
         if location:
             found.append(("STORAGES[%r]" % alias, str(location)))
     from django.core.files.storage import default_storage
