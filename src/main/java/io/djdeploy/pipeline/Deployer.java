@@ -246,7 +246,8 @@ public final class Deployer implements AutoCloseable {
             long hostMs = h.steps().stream().mapToLong(LedgerEntry.StepEntry::durationMs).sum();
             String after = result.ok() || h.switched() ? ctx.releaseId() : h.previous();
             rows.add(new Event.HostSummary(h.name(), String.join(",", h.config().roles()), h.previous(), after, h.status(), hostMs, h.detail(),
-                    h.transport() == null ? 0 : h.transport().connectionsOpened()));
+                    h.transport() == null ? 0 : h.transport().connectionsOpened(),
+                    h.transport() == null ? 0 : h.transport().roundTrips()));
         }
         events.emit(new Event.RunFinished(ctx.command(), result.result().name().toLowerCase(Locale.ROOT), total,
                 result.release(), rows, redactor.apply(result.message())));

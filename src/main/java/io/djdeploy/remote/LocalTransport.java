@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs commands on this machine through {@code /bin/sh -c}, the same shell text SSH would send. */
 public final class LocalTransport implements Transport {
+    /** Commands run and files written: what {@link #roundTrips()} reports. */
+    private final java.util.concurrent.atomic.AtomicInteger roundTrips = new java.util.concurrent.atomic.AtomicInteger();
+
     static final int TAIL_LINES = OutputCapture.TAIL_LINES;
 
     private final String host;
@@ -27,12 +30,18 @@ public final class LocalTransport implements Transport {
     }
 
     @Override
+    public int roundTrips() {
+        return roundTrips.get();
+    }
+
+    @Override
     public void connect() {
         // nothing to open
     }
 
     @Override
     public CommandResult run(Command command, OutputSink sink) throws TransportException, InterruptedException {
+        roundTrips.incrementAndGet();
         long start = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command.script());
         pb.environment().put("LC_ALL", "C.UTF-8");
@@ -87,6 +96,7 @@ public final class LocalTransport implements Transport {
 
     @Override
     public void upload(byte[] content, String path, int mode) throws TransportException {
+        roundTrips.incrementAndGet();
         Path target = Path.of(path);
         try {
             Path dir = target.toAbsolutePath().getParent();

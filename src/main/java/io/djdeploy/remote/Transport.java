@@ -25,6 +25,15 @@ public interface Transport extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Round trips this transport made: one per command run or file written (each is its own
+     * SSH channel and waits for the host's answer). Reported per host at the end of a run so
+     * the cost of a phase's commands is visible (issue 18); 0 where not counted.
+     */
+    default int roundTrips() {
+        return 0;
+    }
+
     @Override
     void close();
 }

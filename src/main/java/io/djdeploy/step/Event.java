@@ -62,5 +62,5 @@ public sealed interface Event {
 
     /** One row of the end-of-run table. */
     record HostSummary(String host, String roles, String before, String after, String status, long durationMs, String detail,
-                       int connections) {}
+                       int connections, int roundTrips) {}
 }

@@ -63,5 +63,8 @@ public final class PrivateScripts implements Transport {
     public int connectionsOpened() { return inner.connectionsOpened(); }
 
     @Override
+    public int roundTrips() { return inner.roundTrips(); }
+
+    @Override
     public void close() { inner.close(); }
 }

@@ -59,4 +59,13 @@ class LocalTransportTest {
         assertThat(f).hasContent("hello");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r-----");
     }
+
+    @Test
+    void countsEveryCommandAndUploadAsARoundTrip(@TempDir Path dir) throws Exception {
+        assertThat(t.roundTrips()).isZero();
+        t.run(Command.sh("true"));
+        t.run(Command.sh("exit 3"));
+        t.upload(new byte[] {'x'}, dir.resolve("f").toString(), 0600);
+        assertThat(t.roundTrips()).isEqualTo(3);
+    }
 }

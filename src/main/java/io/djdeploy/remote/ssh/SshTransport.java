@@ -49,6 +49,7 @@ public final class SshTransport implements Transport {
     private final SshOptions options;
     private final Semaphore channels;
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger roundTrips = new AtomicInteger();
     private final AtomicReference<String> hostKeyRefusal = new AtomicReference<>();
     private final Object lock = new Object();
     private final List<String> notes = new ArrayList<>();
@@ -73,6 +74,11 @@ public final class SshTransport implements Transport {
     @Override
     public int connectionsOpened() {
         return connections.get();
+    }
+
+    @Override
+    public int roundTrips() {
+        return roundTrips.get();
     }
 
     /** SSH connections opened by every transport in this JVM. */
@@ -208,6 +214,7 @@ public final class SshTransport implements Transport {
     @Override
     public CommandResult run(Command command, OutputSink sink) throws TransportException, InterruptedException {
         ClientSession s = session();
+        roundTrips.incrementAndGet();
         long start = System.nanoTime();
         String runId = UUID.randomUUID().toString();
         channels.acquire();
@@ -319,6 +326,7 @@ public final class SshTransport implements Transport {
     @Override
     public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
         ClientSession s = session();
+        roundTrips.incrementAndGet();
         int slash = path.lastIndexOf('/');
         String dir = slash < 0 ? "." : slash == 0 ? "/" : path.substring(0, slash);
         String name = path.substring(slash + 1);

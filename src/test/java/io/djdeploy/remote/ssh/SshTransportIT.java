@@ -244,8 +244,9 @@ class SshTransportIT {
             }
             t.upload("x".getBytes(StandardCharsets.UTF_8), dir.resolve("f").toString(), 0600);
 
-            // then: one connection, seen from both ends
+            // then: one connection, seen from both ends; every command and the upload a round trip
             assertThat(t.connectionsOpened()).isEqualTo(1);
+            assertThat(t.roundTrips()).as("30 + 16 commands and one upload").isEqualTo(47);
             assertThat(clientEnds).as("sshd saw every command on the same client address and port").hasSize(1);
         }
     }
