@@ -13,5 +13,8 @@ public record MigrationsConfig(Policy policy, Backup backup, Duration lockTimeou
     /** A backup before migrations run: a preset (postgresql, sqlite) or the user's command. */
     public record Backup(String preset, String command) {}
 
-    public static final MigrationsConfig DEFAULTS = new MigrationsConfig(Policy.GATE, null, null, null);
+    /** A blocked ALTER fails after this instead of queueing the site's queries behind it (0 turns it off). */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(5);
+
+    public static final MigrationsConfig DEFAULTS = new MigrationsConfig(Policy.GATE, null, DEFAULT_LOCK_TIMEOUT, null);
 }

@@ -7,7 +7,7 @@ import java.util.List;
 final class MigrationsSection implements Section<MigrationsConfig> {
     static final Key<MigrationsConfig.Policy> POLICY = Key.oneOf("policy", MigrationsConfig.Policy.class, MigrationsConfig.Policy.GATE);
     static final Key<MigrationsConfig.Backup> BACKUP = Key.section("backup", new BackupSection());
-    static final Key<Duration> LOCK_TIMEOUT = Key.duration("lock_timeout", null);
+    static final Key<Duration> LOCK_TIMEOUT = Key.of("lock_timeout", Types.durationOrOff(), MigrationsConfig.DEFAULT_LOCK_TIMEOUT);
     static final Key<Duration> STATEMENT_TIMEOUT = Key.duration("statement_timeout", null);
 
     @Override

@@ -190,24 +190,45 @@ public final class MigrationSteps {
             public String name() { return MIGRATE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return enabled(ctx) && onMigrateHost(h) && pending(ctx); }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                MigrationsConfig m = ctx.env().migrations();
-                ReleaseLayout l = h.ops().layout();
-                if (m.lockTimeout() == null && m.statementTimeout() == null) {
-                    return List.of(Manage.command(l, ctx.releaseId(), ctx.env().django(), "migrate", "--noinput"));
-                }
-                // PostgreSQL timeouts are session settings: the helper sets them, then runs migrate on that connection
-                List<String> args = new ArrayList<>();
-                if (m.lockTimeout() != null) {
-                    args.add("--lock-timeout");
-                    args.add(ms(m.lockTimeout()));
-                }
-                if (m.statementTimeout() != null) {
-                    args.add("--statement-timeout");
-                    args.add(ms(m.statementTimeout()));
-                }
-                return List.of(helperCommand(l, ctx.releaseId(), ctx.env().django(), "migrate", args.toArray(String[]::new)));
+                return List.of(migrateCommand(h.ops().layout(), ctx.releaseId(), ctx.env().django(), ctx.env().migrations()));
+            }
+            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                Command c = plan(x.host(), x.ctx()).get(0);
+                CommandResult r = x.run(c);
+                if (r.ok()) return;
+                String why = MigrateFailure.explain(r.stdout() + "\n" + r.stderr(), x.ctx().migrationPlan(), x.ctx().env().migrations().lockTimeout());
+                throw new StepFailure(why != null ? why : "command failed with exit status " + r.exitCode(), c.script(), r.exitCode(), r.tail());
             }
         };
+    }
+
+    /**
+     * {@code manage.py migrate --noinput [APP LEAF]} with PostgreSQL's lock_timeout and
+     * statement_timeout in PGOPTIONS: libpq sends them when the connection opens, so every
+     * statement of the migrating session has them and the app needs no change. An ALTER that
+     * waits for a lock then fails after the timeout instead of queueing every later query
+     * behind it. Other databases ignore PGOPTIONS.
+     */
+    public static Command migrateCommand(ReleaseLayout l, String id, DjangoConfig django, MigrationsConfig m, String... target) {
+        List<String> args = new ArrayList<>();
+        StringBuilder pg = new StringBuilder();
+        if (m.lockTimeout() != null && !m.lockTimeout().isZero()) pg.append("-c lock_timeout=").append(ms(m.lockTimeout()));
+        if (m.statementTimeout() != null && !m.statementTimeout().isZero()) {
+            pg.append(pg.length() > 0 ? " " : "").append("-c statement_timeout=").append(ms(m.statementTimeout()));
+        }
+        if (pg.length() > 0) {
+            args.add("env");
+            args.add("PGOPTIONS=" + pg);
+        }
+        args.add(l.venvPython(id));
+        String manage = django.manage();
+        args.add(manage.substring(manage.lastIndexOf('/') + 1));
+        args.add("migrate");
+        args.addAll(List.of(target));
+        args.add("--noinput");
+        List<String> argv = new ArrayList<>(Manage.helperRun(l, id, django));
+        argv.addAll(args);
+        return Command.of(argv).in(Manage.projectDir(l, id, django));
     }
 
     static String ms(Duration d) {

@@ -135,6 +135,47 @@ class MigrationGateIT {
     }
 
     @Test
+    void aMigrationBlockedByAnotherSessionsLockFailsFastAtMigrateAndTheOldReleaseKeepsServing(Site site) throws Exception {
+        // given: v2 live on PostgreSQL (default lock_timeout, 5s), and another session reading notes_note in an open transaction
+        pg.resetDatabase();
+        site.site.appendEnv(pg.envLines());
+        assertThat(site.deploy("v2").code()).isZero();
+        String v2 = site.current();
+        Process holder = new ProcessBuilder("runuser", "-u", "postgres", "--", Postgres.BIN.resolve("psql").toString(), "-X", "-q",
+                "-h", "127.0.0.1", "-p", String.valueOf(pg.port), "-U", "postgres", "-d", pg.db).redirectErrorStream(true).start();
+        try {
+            holder.getOutputStream().write("BEGIN;\nSELECT count(*) FROM notes_note;\n".getBytes());
+            holder.getOutputStream().flush();
+            String held = "SELECT count(*) FROM pg_locks WHERE relation = 'notes_note'::regclass AND granted";
+            for (int i = 0; i < 100 && pg.query(held).equals("0"); i++) Thread.sleep(100);
+            assertThat(pg.query(held)).isEqualTo("1");
+
+            // when: v3 (drops a column: ALTER TABLE needs an exclusive lock) is approved
+            long start = System.nanoTime();
+            Site.Run run = site.djdeploy("deploy", LocalSite.ENVIRONMENT, "--ref", "v3", "--approve-migrations");
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+            // then: MIGRATE fails after the timeout, saying so; nothing changed; v2 serves
+            assertThat(run.code()).as(run.output()).isEqualTo(6);
+            assertThat(run.output()).contains("==> MIGRATE", "lock timeout (5s): notes.0003_remove_note_body waited for a lock on table notes_note")
+                    .doesNotContain("==> SWITCH");
+            assertThat(seconds).as("a 5s lock timeout, not a queue").isLessThan(60);
+            assertThat(postgres().columns("notes_note")).contains("body");
+            assertThat(postgres().applied()).doesNotContain("notes.0003_remove_note_body");
+            assertThat(site.current()).isEqualTo(v2);
+            assertThat(site.get("/").body()).contains("Hello from v2");
+            assertThat(last(site).outcome()).isEqualTo("failed");
+        } finally {
+            holder.getOutputStream().write("COMMIT;\n\\q\n".getBytes());
+            holder.getOutputStream().close();
+            holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            holder.destroy();
+        }
+        // and: the migration left no lock behind once the other session ended
+        assertThat(pg.query("SELECT count(*) FROM pg_locks WHERE relation = 'notes_note'::regclass")).isEqualTo("0");
+    }
+
+    @Test
     void aFailedBackupStopsTheDeployBeforeAnyMigrationRuns(Site site) throws Exception {
         // given
         site.site.writeConfig("migrations:\n  backup:\n    command: echo no space left for the backup >&2; exit 3\n");
