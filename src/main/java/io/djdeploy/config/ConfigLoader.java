@@ -123,6 +123,6 @@ public final class ConfigLoader {
         SafetyConfig safety = new SafetyConfig(s.get(Schema.ROLLBACK), s.get(Schema.LOCK));
         return new EnvironmentConfig(name, app, repo, ref, deployTo, hosts, keep, python, django, shared, web, health,
                 ssh, switching, workers, migrations, safety, s.get(Schema.CHECKS), s.get(Schema.VERIFY), s.get(Schema.NOTIFY),
-                List.copyOf(r.secrets));
+                List.copyOf(r.secrets), s.get(Schema.GIT));
     }
 }

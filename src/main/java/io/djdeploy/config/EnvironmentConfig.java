@@ -24,12 +24,13 @@ public record EnvironmentConfig(
         ChecksConfig checks,
         VerifyConfig verify,
         List<NotifyConfig> notifications,
-        List<String> secrets) {
+        List<String> secrets,
+        GitConfig git) {
 
     /** The same environment limited to some hosts (--hosts / --roles). */
     public EnvironmentConfig withHosts(List<HostConfig> subset) {
         return new EnvironmentConfig(name, app, repo, ref, deployTo, List.copyOf(subset), keepReleases, python, django, shared,
-                web, health, ssh, switching, workers, migrations, safety, checks, verify, notifications, secrets);
+                web, health, ssh, switching, workers, migrations, safety, checks, verify, notifications, secrets, git);
     }
 
     public HostConfig migrateHost() {

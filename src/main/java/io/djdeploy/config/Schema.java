@@ -35,6 +35,7 @@ final class Schema {
     static final Key<WebConfig> WEB = Key.section("web", new WebSection());
     static final Key<HealthConfig> HEALTH = Key.section("health", new HealthSection());
     static final Key<SshConfig> SSH = Key.section("ssh", new SshSection());
+    static final Key<GitConfig> GIT = Key.section("git", new GitSection());
     static final Key<SwitchConfig> SWITCH = Key.section("switch", new SwitchSection());
     static final Key<WorkersConfig> WORKERS = Key.section("workers", new WorkersSection());
     static final Key<MigrationsConfig> MIGRATIONS = Key.section("migrations", new MigrationsSection());
@@ -46,7 +47,7 @@ final class Schema {
             List.<NotifyConfig>of());
 
     static final List<Key<?>> SETTINGS = List.of(REF, KEEP_RELEASES, PYTHON, DJANGO, SHARED, WEB, HEALTH, SSH, SWITCH, WORKERS,
-            MIGRATIONS, ROLLBACK, LOCK, CHECKS, VERIFY, NOTIFY);
+            MIGRATIONS, ROLLBACK, LOCK, CHECKS, VERIFY, NOTIFY, GIT);
     static final List<Key<?>> ROOT = concat(List.of(APP, REPO, ENVIRONMENTS), SETTINGS);
     static final List<Key<?>> ENVIRONMENT = concat(List.of(DEPLOY_TO, HOSTS), SETTINGS);
 

@@ -7,6 +7,6 @@ import java.time.Duration;
  * A host's own {@code user} and {@code port} win over these.
  */
 public record SshConfig(String user, Integer port, String identityFile, String knownHosts,
-                        Duration connectTimeout, Duration keepalive) {
-    public static final SshConfig DEFAULTS = new SshConfig(null, null, null, null, Duration.ofSeconds(10), Duration.ofSeconds(15));
+                        Duration connectTimeout, Duration keepalive, boolean forwardAgent) {
+    public static final SshConfig DEFAULTS = new SshConfig(null, null, null, null, Duration.ofSeconds(10), Duration.ofSeconds(15), false);
 }

@@ -11,14 +11,15 @@ final class SshSection implements Section<SshConfig> {
     static final Key<String> KNOWN_HOSTS = Key.text("known_hosts", null, Rules::localPath).documented("`~/.ssh/known_hosts`");
     static final Key<Duration> CONNECT_TIMEOUT = Key.duration("connect_timeout", Duration.ofSeconds(10));
     static final Key<Duration> KEEPALIVE = Key.duration("keepalive", Duration.ofSeconds(15));
+    static final Key<Boolean> FORWARD_AGENT = Key.bool("forward_agent", false);
 
     @Override
     public List<Key<?>> keys() {
-        return List.of(USER, PORT, IDENTITY_FILE, KNOWN_HOSTS, CONNECT_TIMEOUT, KEEPALIVE);
+        return List.of(USER, PORT, IDENTITY_FILE, KNOWN_HOSTS, CONNECT_TIMEOUT, KEEPALIVE, FORWARD_AGENT);
     }
 
     @Override
     public SshConfig read(Values v) {
-        return new SshConfig(v.get(USER), v.get(PORT), v.get(IDENTITY_FILE), v.get(KNOWN_HOSTS), v.get(CONNECT_TIMEOUT), v.get(KEEPALIVE));
+        return new SshConfig(v.get(USER), v.get(PORT), v.get(IDENTITY_FILE), v.get(KNOWN_HOSTS), v.get(CONNECT_TIMEOUT), v.get(KEEPALIVE), v.get(FORWARD_AGENT));
     }
 }

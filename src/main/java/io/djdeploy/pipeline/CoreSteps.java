@@ -140,7 +140,10 @@ public final class CoreSteps {
             public String name() { return TOOLS; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 // the tools are the loop's arguments (set --), so the loop itself holds no value
-                return List.of(Command.of("set", "--", "git", "tar", "sha256sum", ctx.env().python().interpreter())
+                // git.mode upload: hosts need no git
+                List<String> tools = ctx.env().git().upload() ? List.of("set", "--", "tar", "sha256sum", ctx.env().python().interpreter())
+                        : List.of("set", "--", "git", "tar", "sha256sum", ctx.env().python().interpreter());
+                return List.of(Command.of(tools)
                         .andAlso(Command.sh("missing=''; for t in \"$@\"; do command -v \"$t\" >/dev/null || missing=\"$missing $t\"; done; "
                                 + "if [ -n \"$missing\" ]; then echo \"not found on this host:$missing\" >&2; exit 127; fi")));
             }
@@ -172,6 +175,7 @@ public final class CoreSteps {
     public static Step fetch() {
         return new Step() {
             public String name() { return FETCH; }
+            public boolean appliesTo(HostRun h, RunContext ctx) { return !ctx.env().git().upload(); } // LocalCode resolves it
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
             }
@@ -251,7 +255,9 @@ public final class CoreSteps {
                 ReleaseLayout l = h.ops().layout();
                 String rel = l.release(ctx.releaseId());
                 String tar = rel + "/.djdeploy-code.tar";
-                return List.of(Command.of("mkdir", "-p", l.releases()).then(Command.of("mkdir", rel)),
+                Command mkdir = Command.of("mkdir", "-p", l.releases()).then(Command.of("mkdir", rel));
+                if (ctx.env().git().upload()) return List.of(mkdir, GitSteps.uploadCommand(l, ctx));
+                return List.of(mkdir,
                         // tar.umask: git archive's default (002) would leave the code group-writable
                         Command.of("git", "-C", l.repo(), "-c", "tar.umask=022", "archive", "--format=tar", "--output=" + tar, sha(ctx))
                         .then(Command.of("tar", "-x", "-f", tar, "-C", rel))

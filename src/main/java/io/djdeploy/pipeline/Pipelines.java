@@ -69,7 +69,8 @@ public final class Pipelines {
     static final PhaseSpec LOCK = barrier(Phase.LOCK, CoreSteps.lock());
     /** Ends with every host agreeing on the commit, and the new release id. */
     static final PhaseSpec PREFLIGHT = barrier(Phase.PREFLIGHT,
-            CoreSteps.inspect(), CoreSteps.tools(), HostChecks.step(), CoreSteps.fetch())
+            CoreSteps.inspect(), CoreSteps.tools(), HostChecks.step(), GitSteps.reachable(), CoreSteps.fetch())
+            .then(LocalCode::resolve)             // git.mode upload: this machine resolves the ref and builds the tree
             .then(CommitAgreement::agree);
     static final PhaseSpec PREPARE = barrier(Phase.PREPARE,
             CoreSteps.code(), CoreSteps.helper(), CoreSteps.shared(), new VenvStep(), ReleaseChecks.checkDeploy(),

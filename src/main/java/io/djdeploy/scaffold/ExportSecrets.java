@@ -13,6 +13,11 @@ final class ExportSecrets {
 
     /** A password in the repository URL would be in the script's fetch command. */
     static void checkRepo(EnvironmentConfig env) {
+        if (env.git().upload()) {
+            // the script runs on the host, which in upload mode has no way to the code
+            throw new ExportScript.Unsupported("git.mode: upload sends the code from the machine running djdeploy; a script runs on"
+                    + " the host, which may not reach the repository (use git.mode: host for the script, or deploy with djdeploy)");
+        }
         if (io.djdeploy.step.Redactor.splitPassword(env.repo()) != null) {
             throw new ExportScript.Unsupported("repo: holds a password, and export-script never writes a secret into a script "
                     + "(let git on the host find it: a credential helper, or an SSH deploy key)");

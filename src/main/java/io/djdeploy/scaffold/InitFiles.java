@@ -241,6 +241,7 @@ public final class InitFiles {
                 + (p.mediaRoot().startsWith("/") ? p.mediaRoot() : trim(c.deployTo()) + "/shared/" + p.mediaRoot()));
         s.add("Env file: install -d -o root -g " + app + " -m 0750 /etc/" + app + " && install -o root -g " + app + " -m 0640 deploy/env.example "
                 + c.envFile() + ", then set the real values there (SECRET_KEY first).");
+        s.add(codeStep(c));
         if (systemd) {
             s.add("Units: copy deploy/systemd/* to /etc/systemd/system/ and run systemctl daemon-reload; "
                     + (bg ? "djdeploy starts and stops " + app + "-web@blue and " + app + "-web@green itself."
@@ -260,6 +261,17 @@ public final class InitFiles {
                 + " (deploy/CHECKLIST.md lists every command it runs).");
         s.add("CI: set the secrets named at the top of .github/workflows/deploy.yml or .gitlab-ci.yml; delete the one you do not use.");
         return s;
+    }
+
+    /** How code reaches the hosts, both git modes (docs/git.md): host fetch needs access on every host. */
+    static String codeStep(Choices c) {
+        String home = "root".equals(c.user()) ? "/root" : "~" + c.user();
+        String server = c.repo() == null ? "your git server" : io.djdeploy.pipeline.GitSteps.server(c.repo());
+        return "Code: each host fetches " + (c.repo() == null ? "the repository" : c.repo()) + " itself (git.mode: host, the default):"
+                + " on each host, as " + c.user() + ", ssh-keygen -t ed25519 -N '' -f " + home + "/.ssh/id_ed25519, add the .pub as a"
+                + " read-only deploy key of the repository, and ssh-keyscan " + server + " >> " + home + "/.ssh/known_hosts"
+                + " (djdeploy check runs git.reachable). Or add git: {mode: upload} to deploy.yml: this machine sends the code"
+                + " and hosts need neither git access nor a key.";
     }
 
     /** The exact sudoers command list for the commands deploy.yml runs with sudo -n. */

@@ -61,6 +61,11 @@ public final class RunContext {
     public void approvedMigrations(java.util.Set<String> ids) { this.approvedMigrations = java.util.Set.copyOf(ids); }
 
     private volatile String note;
+    private volatile byte[] codeArchive;
+
+    /** git.mode upload: the release tree built on this machine (a gzip'd tar), set once between PREFLIGHT and PREPARE. */
+    public byte[] codeArchive() { return codeArchive; }
+    public void codeArchive(byte[] archive) { this.codeArchive = archive; }
 
     /** A remark for the ledger entry of this run (e.g. a forced rollback). */
     public String note() { return note; }

@@ -172,6 +172,8 @@ class InitTest {
         // no Celery in the example app: no units for it
         assertThat(dir.resolve("deploy/systemd/demo-celery.service")).doesNotExist();
         assertThat(r.out()).contains("Next steps:", "demo/healthz.py");
+        // both ways the code can reach the hosts
+        assertThat(r.out()).contains("git.mode: host, the default", "read-only deploy key", "git.reachable", "git: {mode: upload}");
 
         EnvironmentConfig env = load(dir).environments().get("production");
         assertThat(env.app()).isEqualTo("demo");

@@ -558,7 +558,7 @@ class ConfigLoaderTest {
 
             // when / then
             assertThat(errors(yaml)).containsExactly(
-                    "deploy.yml:3: colour: unknown key (allowed: app, checks, django, environments, health, keep_releases, lock, migrations, notify, python, ref, repo, rollback, shared, ssh, switch, verify, web, workers)");
+                    "deploy.yml:3: colour: unknown key (allowed: app, checks, django, environments, git, health, keep_releases, lock, migrations, notify, python, ref, repo, rollback, shared, ssh, switch, verify, web, workers)");
         }
 
         @Test
@@ -1299,7 +1299,7 @@ class ConfigLoaderTest {
 
             // then
             assertThat(env.ssh()).isEqualTo(new SshConfig("deploy", 2222, "~/.ssh/deploy_ed25519", "/etc/djdeploy/known_hosts",
-                    java.time.Duration.ofSeconds(3), SshConfig.DEFAULTS.keepalive()));
+                    java.time.Duration.ofSeconds(3), SshConfig.DEFAULTS.keepalive(), false));
             assertThat(env.switching()).isEqualTo(new SwitchConfig(25, true, java.time.Duration.ofSeconds(2)));
             assertThat(env.switching().perBatch(8)).isEqualTo(2);
             assertThat(env.switching().perBatch(3)).isEqualTo(1);

@@ -120,7 +120,7 @@ final class SshConnect {
             }
         }
         if (socket == null || socket.isBlank()) return null;
-        return new UnixAgent.Factory(expandHome(socket));
+        return new UnixAgent.Factory(expandHome(socket), options.forwardAgent());
     }
 
     static Path expandHome(String p) {

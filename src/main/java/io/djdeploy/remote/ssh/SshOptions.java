@@ -19,10 +19,11 @@ import java.util.Map;
  * @param env               the environment: SSH_AUTH_SOCK for ssh-agent, DJDEPLOY_SSH_PASSPHRASE for encrypted keys
  * @param sshDir            where the defaults live; null: ~/.ssh
  * @param maxChannels       commands in flight at once on the one connection (sshd's MaxSessions, 10 by default)
+ * @param forwardAgent      forward ssh-agent to the host on every command (ssh -A): ssh.forward_agent, off by default
  */
 public record SshOptions(Path identityFile, Path knownHosts, boolean acceptNewHostKeys, Duration connectTimeout,
                          Duration keepaliveInterval, Path sshConfig, Map<String, String> env, Path sshDir,
-                         int maxChannels) {
+                         int maxChannels, boolean forwardAgent) {
     public static final String PASSPHRASE_ENV = "DJDEPLOY_SSH_PASSPHRASE";
     public static final String AGENT_ENV = "SSH_AUTH_SOCK";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -39,43 +40,47 @@ public record SshOptions(Path identityFile, Path knownHosts, boolean acceptNewHo
     /** OpenSSH's defaults, strict host keys, this process's environment. */
     public static SshOptions defaults() {
         return new SshOptions(null, null, false, DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEEPALIVE, null, System.getenv(), null,
-                DEFAULT_MAX_CHANNELS);
+                DEFAULT_MAX_CHANNELS, false);
     }
 
     public SshOptions withIdentityFile(Path p) {
-        return new SshOptions(p, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels);
+        return new SshOptions(p, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withKnownHosts(Path p) {
-        return new SshOptions(identityFile, p, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels);
+        return new SshOptions(identityFile, p, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withAcceptNewHostKeys(boolean b) {
-        return new SshOptions(identityFile, knownHosts, b, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels);
+        return new SshOptions(identityFile, knownHosts, b, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withConnectTimeout(Duration d) {
-        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, d, keepaliveInterval, sshConfig, env, sshDir, maxChannels);
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, d, keepaliveInterval, sshConfig, env, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withKeepaliveInterval(Duration d) {
-        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, d, sshConfig, env, sshDir, maxChannels);
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, d, sshConfig, env, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withSshConfig(Path p) {
-        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, p, env, sshDir, maxChannels);
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, p, env, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withEnv(Map<String, String> e) {
-        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, e, sshDir, maxChannels);
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, e, sshDir, maxChannels, forwardAgent);
     }
 
     public SshOptions withSshDir(Path p) {
-        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, p, maxChannels);
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, p, maxChannels, forwardAgent);
     }
 
     public SshOptions withMaxChannels(int n) {
-        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, n);
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, n, forwardAgent);
+    }
+
+    public SshOptions withForwardAgent(boolean b) {
+        return new SshOptions(identityFile, knownHosts, acceptNewHostKeys, connectTimeout, keepaliveInterval, sshConfig, env, sshDir, maxChannels, b);
     }
 
     Path resolvedSshDir() {

@@ -225,6 +225,7 @@ public final class SshTransport implements Transport {
             try {
                 ch = SshChannels.withOpenRetry(s, options.connectTimeout(), () -> {
                     ChannelExec c = s.createExecChannel(remote);
+                    c.setAgentForwarding(options.forwardAgent()); // ssh.forward_agent: the host's git reaches our agent
                     try {
                         c.open().verify(options.connectTimeout());
                         return c;

@@ -29,7 +29,8 @@ public final class Transports {
 
     static SshOptions sshOptions(SshConfig ssh, boolean acceptNewHostKeys, Map<String, String> environ) {
         SshOptions o = SshOptions.defaults().withEnv(environ).withAcceptNewHostKeys(acceptNewHostKeys)
-                .withConnectTimeout(ssh.connectTimeout()).withKeepaliveInterval(ssh.keepalive());
+                .withConnectTimeout(ssh.connectTimeout()).withKeepaliveInterval(ssh.keepalive())
+                .withForwardAgent(ssh.forwardAgent());
         if (ssh.identityFile() != null) o = o.withIdentityFile(expand(ssh.identityFile()));
         if (ssh.knownHosts() != null) o = o.withKnownHosts(expand(ssh.knownHosts()));
         return o;

@@ -144,13 +144,23 @@ final class UnixAgent implements SshAgent {
         return "ssh-agent at " + socket;
     }
 
-    /** Plugs the agent into MINA's public key authentication; no agent forwarding. */
+    /**
+     * Plugs the agent into MINA's public key authentication and, with ssh.forward_agent, answers
+     * the host's auth-agent@openssh.com channels (MINA's forwarding channel relays each request
+     * to {@link #createClient}: this agent; listing and signing are all git over ssh asks).
+     */
     static final class Factory implements SshAgentFactory {
         private final Path socket;
+        private final boolean forward;
         private volatile String problem;
 
-        Factory(Path socket) {
+        Factory(Path socket, boolean forward) {
             this.socket = socket;
+            this.forward = forward;
+        }
+
+        boolean forwards() {
+            return forward;
         }
 
         /** Why the agent could not be used, if it could not: for the authentication failure message. */
@@ -160,7 +170,7 @@ final class UnixAgent implements SshAgent {
 
         @Override
         public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
-            return List.of();
+            return forward ? List.of(org.apache.sshd.agent.local.ChannelAgentForwardingFactory.OPENSSH) : List.of();
         }
 
         @Override

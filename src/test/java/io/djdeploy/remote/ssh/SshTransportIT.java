@@ -528,6 +528,39 @@ class SshTransportIT {
     }
 
     @Test
+    void forwardAgentLetsCommandsOnTheHostUseTheAgentAndOnlyWhenAskedFor() throws Exception {
+        Path socket = dir.resolve("fwd-agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("fwd-agent.log").toFile()).start();
+        try {
+            awaitFile(socket);
+            ProcessBuilder add = new ProcessBuilder("ssh-add", keys.resolve("agent_ed25519").toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process p = add.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            SshOptions viaAgent = options().withIdentityFile(null).withEnv(Map.of("SSH_AUTH_SOCK", socket.toString()));
+            String fingerprint = LocalSshd.fingerprint(Path.of(keys.resolve("agent_ed25519") + ".pub"));
+
+            // when: ssh.forward_agent on, a command on the host asks the agent it sees for its keys (as git's ssh does)
+            try (SshTransport t = transport(viaAgent.withForwardAgent(true))) {
+                // then: it reaches our agent, through the one connection, for every command
+                assertThat(t.run(Command.sh("ssh-add -l")).out()).contains(fingerprint);
+                assertThat(t.run(Command.sh("ssh-add -l")).out()).contains(fingerprint);
+                assertThat(t.connectionsOpened()).isEqualTo(1);
+            }
+            // and: off by default, the host sees no agent
+            try (SshTransport t = transport(viaAgent)) {
+                assertThat(t.run(Command.sh("test -z \"$SSH_AUTH_SOCK\" && echo none")).out()).isEqualTo("none");
+            }
+        } finally {
+            agent.destroy();
+            agent.waitFor(5, TimeUnit.SECONDS);
+            if (agent.isAlive()) agent.destroyForcibly();
+        }
+    }
+
+    @Test
     void aStaleAgentSocketIsIgnoredInFavourOfKeyFiles() throws Exception {
         SshOptions o = options().withEnv(Map.of("SSH_AUTH_SOCK", dir.resolve("gone.sock").toString()));
         try (SshTransport t = transport(o)) {

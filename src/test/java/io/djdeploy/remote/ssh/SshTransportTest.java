@@ -58,7 +58,7 @@ class SshTransportTest {
 
     @Test
     void optionsFillInDefaults() {
-        SshOptions o = new SshOptions(null, null, false, null, null, null, null, Path.of("/home/u/.ssh"), 0);
+        SshOptions o = new SshOptions(null, null, false, null, null, null, null, Path.of("/home/u/.ssh"), 0, false);
         assertThat(o.connectTimeout()).isEqualTo(SshOptions.DEFAULT_CONNECT_TIMEOUT);
         assertThat(o.keepaliveInterval()).isEqualTo(SshOptions.DEFAULT_KEEPALIVE);
         assertThat(o.env()).isEqualTo(Map.of());

@@ -1,0 +1,136 @@
+package io.djdeploy.pipeline;
+
+import io.djdeploy.config.EnvironmentConfig;
+import io.djdeploy.release.ReleaseLayout;
+import io.djdeploy.remote.Command;
+import io.djdeploy.remote.CommandResult;
+import io.djdeploy.remote.TransportException;
+import io.djdeploy.step.HostRun;
+import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Step;
+import io.djdeploy.step.StepExec;
+import io.djdeploy.step.StepFailure;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How code reaches a host beyond the bare mirror (CoreSteps.fetch): the {@code git.reachable}
+ * check of host-fetch mode, and the code of upload mode, one gzip'd tar from this machine on
+ * the stdin of {@code tar -x} (docs/git.md).
+ */
+public final class GitSteps {
+    // step names: ledger lines, events and `plan` output show them, so they are a contract
+    public static final String GIT_REACHABLE = "git reachable";
+    /** Exit status of coreutils' timeout when the command timed out. */
+    static final int TIMED_OUT = 124;
+
+    private GitSteps() {}
+
+    /** Host mode: can this host read the repository? Fails with the fix before anything is fetched. */
+    public static Step reachable() {
+        return new Step() {
+            public String name() { return GIT_REACHABLE; }
+            public boolean appliesTo(HostRun h, RunContext ctx) { return !ctx.env().git().upload(); }
+            public List<Command> plan(HostRun h, RunContext ctx) {
+                return List.of(lsRemoteCommand(ctx.env()));
+            }
+            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                EnvironmentConfig env = x.ctx().env();
+                CommandResult r = x.query(lsRemoteCommand(env));
+                String url = bareUrl(env.repo());
+                if (r.ok()) {
+                    x.report("git.reachable", true, "this host reads " + url, null);
+                } else {
+                    String[] why = diagnose(r.exitCode(), r.stderr(), url, user(x.host(), env), env.git().reachableTimeout().toSeconds());
+                    x.report("git.reachable", false, why[0], why[1]);
+                }
+                x.failOnChecks();
+            }
+        };
+    }
+
+    /** git ls-remote of HEAD, under timeout, with no terminal to ask for a password or a host key. */
+    static Command lsRemoteCommand(EnvironmentConfig env) {
+        String[] credential = io.djdeploy.step.Redactor.splitPassword(env.repo());
+        String url = credential == null ? env.repo() : credential[0];
+        List<String> argv = new java.util.ArrayList<>(List.of("timeout", env.git().reachableTimeout().toSeconds() + "s",
+                "env", "GIT_TERMINAL_PROMPT=0"));
+        argv.addAll(GitCredentials.git(credential));
+        argv.addAll(List.of("ls-remote", "--", url, "HEAD"));
+        // stdout (the refs) is not needed; stderr carries ssh's reason when it fails
+        Command c = Command.of(argv).writeTo("/dev/null");
+        return credential == null ? c.withStdin(new byte[0]) : GitCredentials.around(c, credential);
+    }
+
+    /** @return {what failed, the exact fix}, from git's (ssh's) own words */
+    static String[] diagnose(int exit, String stderr, String url, String user, long timeoutSeconds) {
+        String err = stderr == null ? "" : stderr;
+        String lower = err.toLowerCase(Locale.ROOT);
+        String server = server(url);
+        String home = user == null ? "~" : "root".equals(user) ? "/root" : "~" + user;
+        String as = user == null ? "as the deploy user" : "as " + user;
+        String upload = "; or let this machine send the code: git.mode: upload (docs/git.md)";
+        if (lower.contains("host key verification failed")) {
+            return new String[]{"this host does not know the SSH host key of " + server + " (Host key verification failed)",
+                    "on the host, " + as + ": ssh-keyscan " + server + " >> " + home + "/.ssh/known_hosts, then compare the"
+                            + " fingerprint (ssh-keygen -lf " + home + "/.ssh/known_hosts) with the one " + server + " publishes" + upload};
+        }
+        if (lower.contains("permission denied (publickey")) {
+            return new String[]{server + " refused this host's key (Permission denied (publickey))",
+                    "add a deploy key: on the host, " + as + ", ssh-keygen -t ed25519 -N '' -f " + home + "/.ssh/id_ed25519,"
+                            + " then add " + home + "/.ssh/id_ed25519.pub as a read-only deploy key of the repository on " + server
+                            + "; or forward your agent: ssh.forward_agent: true" + upload};
+        }
+        if (exit == TIMED_OUT) {
+            return new String[]{"no answer from " + server + " within " + timeoutSeconds + "s",
+                    "let this host reach " + server + " (firewall, proxy, DNS), or raise git.reachable_timeout" + upload};
+        }
+        if (lower.contains("could not resolve")) {
+            return new String[]{"this host cannot resolve " + server + " (" + firstLine(err) + ")", "fix the host's DNS, or the repo URL" + upload};
+        }
+        if (lower.contains("authentication failed") || lower.contains("could not read username") || lower.contains("could not read password")) {
+            return new String[]{server + " wants credentials this host does not have (" + firstLine(err) + ")",
+                    "put a token in repo (https://user:TOKEN@...: it reaches git through a credential helper, never the command line)"
+                            + " or use an SSH URL with a deploy key" + upload};
+        }
+        return new String[]{"this host cannot read " + url + " (git ls-remote exit " + exit + (err.isBlank() ? "" : ": " + firstLine(err)) + ")",
+                "check that repo is right and that this host may read it" + upload};
+    }
+
+    /** The git server's host name: ssh://[user@]host[:port]/..., [user@]host:path, https://host/...; a path for a local repo. */
+    public static String server(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme > 0) {
+            String rest = url.substring(scheme + 3);
+            int slash = rest.indexOf('/');
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+            return authority.startsWith("[") ? authority.substring(0, authority.indexOf(']') + 1) : authority.replaceFirst(":\\d+$", "");
+        }
+        int colon = url.indexOf(':');
+        if (colon > 0 && !url.substring(0, colon).contains("/")) return url.substring(url.lastIndexOf('@', colon) + 1, colon);
+        return url;
+    }
+
+    private static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse("").strip();
+    }
+
+    private static String bareUrl(String repo) {
+        String[] c = io.djdeploy.step.Redactor.splitPassword(repo);
+        return c == null ? repo : c[0];
+    }
+
+    private static String user(HostRun h, EnvironmentConfig env) {
+        String u = h.config().user() != null ? h.config().user() : env.ssh().user();
+        return u;
+    }
+
+    /** Upload mode: the tree built on this machine (LocalCode), unpacked from the command's stdin. */
+    static Command uploadCommand(ReleaseLayout l, RunContext ctx) {
+        String rel = l.release(ctx.releaseId());
+        Command untar = Command.of("tar", "-x", "-z", "-f", "-", "-C", rel);
+        return ctx.codeArchive() == null ? untar : untar.withStdin(ctx.codeArchive());
+    }
+}
