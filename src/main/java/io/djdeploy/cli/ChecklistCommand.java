@@ -23,6 +23,7 @@ class ChecklistCommand extends EnvCommand {
     RefMixin ref;
 
     static final Map<Phase, String> WHY = Map.of(
+            Phase.BUILD, "On your machine, in the project directory: run the local hooks (e.g. the front-end build). Stop if one fails: nothing has connected yet.",
             Phase.CONNECT, "Log in to every host. Stop if one is unreachable: nothing has changed yet.",
             Phase.LOCK, "Take the deploy lock on every host, so nobody else deploys meanwhile. If it exists, someone is deploying: stop.",
             Phase.PREFLIGHT, "Read-only checks. Every command must succeed; the ref must be the same commit on every host.",

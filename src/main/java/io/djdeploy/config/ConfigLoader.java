@@ -88,7 +88,7 @@ public final class ConfigLoader {
                     MappingNode envNode = r.mapping(t.getValueNode(), path);
                     if (envNode == null) continue;
                     Map<String, Located> own = r.entries(envNode, path, Schema.names(Schema.ENVIRONMENT));
-                    environments.put(name, environment(r, name, app, repo, own, top, new Located(envNode, path)));
+                    environments.put(name, environment(r, name, app, repo, own, top, new Located(envNode, path), file));
                 }
             }
         }
@@ -96,7 +96,7 @@ public final class ConfigLoader {
     }
 
     private EnvironmentConfig environment(Reading r, String name, String app, String repo,
-                                          Map<String, Located> own, Map<String, Located> top, Located self) {
+                                          Map<String, Located> own, Map<String, Located> top, Located self, Path file) {
         Values e = new Values(r, new Layers(List.of(own)), self);
         String deployTo = e.get(Schema.DEPLOY_TO);
         if (!e.has(Schema.DEPLOY_TO)) e.missing(Schema.DEPLOY_TO, "is required: the directory that holds current, releases and shared");
@@ -123,6 +123,14 @@ public final class ConfigLoader {
         SafetyConfig safety = new SafetyConfig(s.get(Schema.ROLLBACK), s.get(Schema.LOCK));
         return new EnvironmentConfig(name, app, repo, ref, deployTo, hosts, keep, python, django, shared, web, health,
                 ssh, switching, workers, migrations, safety, s.get(Schema.CHECKS), s.get(Schema.VERIFY), s.get(Schema.NOTIFY),
-                List.copyOf(r.secrets), s.get(Schema.GIT));
+                List.copyOf(r.secrets), s.get(Schema.GIT), hooks(r, own, top, self, file));
+    }
+
+    /** Per hook point, the environment's own hooks replace the top level's (docs/hooks.md). */
+    private static HooksConfig hooks(Reading r, Map<String, Located> own, Map<String, Located> top, Located self, Path file) {
+        List<HookConfig> topHooks = new Values(r, new Layers(List.of(top)), self).get(Schema.HOOKS);
+        List<HookConfig> ownHooks = new Values(r, new Layers(List.of(own)), self).get(Schema.HOOKS);
+        Path dir = file.toAbsolutePath().getParent();
+        return HooksConfig.merge(dir == null ? Path.of("/") : dir, topHooks, ownHooks);
     }
 }

@@ -25,12 +25,13 @@ public record EnvironmentConfig(
         VerifyConfig verify,
         List<NotifyConfig> notifications,
         List<String> secrets,
-        GitConfig git) {
+        GitConfig git,
+        HooksConfig hooks) {
 
     /** The same environment limited to some hosts (--hosts / --roles). */
     public EnvironmentConfig withHosts(List<HostConfig> subset) {
         return new EnvironmentConfig(name, app, repo, ref, deployTo, List.copyOf(subset), keepReleases, python, django, shared,
-                web, health, ssh, switching, workers, migrations, safety, checks, verify, notifications, secrets, git);
+                web, health, ssh, switching, workers, migrations, safety, checks, verify, notifications, secrets, git, hooks);
     }
 
     public HostConfig migrateHost() {

@@ -45,9 +45,12 @@ final class Schema {
     static final Key<VerifyConfig> VERIFY = Key.section("verify", new VerifySection());
     static final Key<List<NotifyConfig>> NOTIFY = Key.of("notify", Types.items(new NotifySection(), "{url, format, events, timeout, retries}"),
             List.<NotifyConfig>of());
+    /** Read level by level by {@link ConfigLoader}: per hook point, the environment's hooks replace the top level's. */
+    static final Key<List<HookConfig>> HOOKS = Key.of("hooks", Types.items(new HookSection(), "{at, command, roles, once, timeout, on_error, upload}"),
+            List.<HookConfig>of()).documented("none");
 
     static final List<Key<?>> SETTINGS = List.of(REF, KEEP_RELEASES, PYTHON, DJANGO, SHARED, WEB, HEALTH, SSH, SWITCH, WORKERS,
-            MIGRATIONS, ROLLBACK, LOCK, CHECKS, VERIFY, NOTIFY, GIT);
+            MIGRATIONS, ROLLBACK, LOCK, CHECKS, VERIFY, NOTIFY, GIT, HOOKS);
     static final List<Key<?>> ROOT = concat(List.of(APP, REPO, ENVIRONMENTS), SETTINGS);
     static final List<Key<?>> ENVIRONMENT = concat(List.of(DEPLOY_TO, HOSTS), SETTINGS);
 

@@ -1,5 +1,6 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.config.HookConfig;
 import io.djdeploy.django.DjangoSteps;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.django.ReleaseChecks;
@@ -64,6 +65,8 @@ public final class Pipelines {
         return new PhaseSpec(phase, Policy.BEST_EFFORT, List.of(steps), List.of(), null);
     }
 
+    /** The project's local hooks (front-end builds...), on the deploying machine: a failure leaves nothing to undo. */
+    static final PhaseSpec BUILD = barrier(Phase.BUILD, LocalHooks.build());
     /** Nothing is held yet: a host that cannot be reached stops the run with nothing to undo. */
     static final PhaseSpec CONNECT = barrier(Phase.CONNECT, CoreSteps.connect()).failingAs(RunResult.Result.CONNECT_FAILED);
     static final PhaseSpec LOCK = barrier(Phase.LOCK, CoreSteps.lock());
@@ -73,8 +76,9 @@ public final class Pipelines {
             .then(LocalCode::resolve)             // git.mode upload: this machine resolves the ref and builds the tree
             .then(CommitAgreement::agree);
     static final PhaseSpec PREPARE = barrier(Phase.PREPARE,
-            CoreSteps.code(), CoreSteps.helper(), CoreSteps.shared(), new VenvStep(), ReleaseChecks.checkDeploy(),
-            DjangoSteps.collectstatic(), ReleaseChecks.settings(), CoreSteps.revision());
+            CoreSteps.code(), LocalHooks.upload(), CoreSteps.helper(), CoreSteps.shared(), new VenvStep(), ReleaseChecks.checkDeploy(),
+            DjangoSteps.collectstatic(), ReleaseChecks.settings(), CoreSteps.revision(),
+            HookSteps.at(HookConfig.Point.AFTER_PREPARE));
     static final PhaseSpec GATE = barrier(Phase.GATE,
             MigrationSteps.analyze());
     static final PhaseSpec MIGRATE = barrier(Phase.MIGRATE,
@@ -90,19 +94,32 @@ public final class Pipelines {
     /** Also run by a switch back, so workers run the code of the release the web tier serves. */
     static final PhaseSpec WORKERS = barrier(Phase.WORKERS,
             CoreSteps.restartWorkers(), CoreSteps.restartBeat());
+    /**
+     * A hook point that must wait for every host (no host's before_switch hook before the migrate
+     * host migrated): a barrier of its own inside its phase, run only when some host has such a hook.
+     */
+    static PhaseSpec hooks(Phase phase, HookConfig.Point point) {
+        return barrier(phase, HookSteps.at(point));
+    }
+
     static final PhaseSpec FINALIZE = bestEffort(Phase.FINALIZE,
             CoreSteps.cleanup());
 
     public static List<PhaseSpec> deploy() {
         return List.of(
+                BUILD,
                 CONNECT,
                 LOCK,
                 PREFLIGHT.then(RunLedger::started),   // the "started" line: written before anything changes
-                PREPARE,
+                PREPARE,                              // ends with the after_prepare hooks
                 GATE.then(MigrationGate::apply),      // review-class migrations stop here unless approved
+                hooks(Phase.MIGRATE, HookConfig.Point.BEFORE_MIGRATE),
                 MIGRATE,
+                hooks(Phase.MIGRATE, HookConfig.Point.AFTER_MIGRATE),
+                hooks(Phase.MIGRATE, HookConfig.Point.BEFORE_SWITCH),   // a failure here still changes nothing users see
                 SWITCH,
                 WORKERS,
+                hooks(Phase.WORKERS, HookConfig.Point.AFTER_SWITCH),    // a failure here switches back, as a failed health check does
                 FINALIZE);
     }
 
@@ -127,6 +144,7 @@ public final class Pipelines {
                         .then(RollbackTarget::ensureHelper)    // health checks run the target's helper
                         .then(RunLedger::started),
                 SWITCH,
-                WORKERS);
+                WORKERS,
+                hooks(Phase.WORKERS, HookConfig.Point.AFTER_ROLLBACK));   // failures only warn: the rollback is done
     }
 }

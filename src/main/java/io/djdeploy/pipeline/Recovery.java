@@ -61,6 +61,7 @@ final class Recovery {
         // from here on we hold locks: clean up without letting a second Ctrl-C cut it short
         boolean wasInterrupted = Thread.interrupted();
         try {
+            if (!interrupted && ctx.command().equals("deploy")) HookSteps.onFailure(run, phase.label());
             if (phase.beforeSwitch() || hosts.stream().noneMatch(HostRun::switched)) {
                 undoPrepare(run, interrupted ? INTERRUPTED : "failed", error);
                 return new RunResult(interrupted ? RunResult.Result.INTERRUPTED : RunResult.Result.FAILED, ctx.releaseId(),
@@ -207,6 +208,7 @@ final class Recovery {
                 run.info(h.name(), "back on release " + h.previous() + ": " + r.describe(env.health(), h.previous()));
             }
             h.markSwitchedBack();
+            HookSteps.afterSwitchBack(run, h, "switch");
             return null;
         } catch (Exception e) {
             return "switching back failed: " + e.getMessage();

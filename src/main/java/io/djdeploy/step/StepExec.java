@@ -46,6 +46,12 @@ public final class StepExec {
                 events.emit(new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line)));
     }
 
+    /** Runs on another transport (the deploying machine, for local hooks), its output streamed as this step's. */
+    public CommandResult runOn(io.djdeploy.remote.Transport other, Command c) throws TransportException, InterruptedException {
+        return other.run(c, (stream, line) ->
+                events.emit(new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line)));
+    }
+
     /** Runs quietly (no output events): for queries whose output the step parses. */
     public CommandResult query(Command c) throws TransportException, InterruptedException {
         return host.transport().run(c);
