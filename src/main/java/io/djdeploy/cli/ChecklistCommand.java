@@ -36,6 +36,7 @@ class ChecklistCommand extends EnvCommand {
 
     @Override
     public Integer call() {
+        refuseJson("Markdown");
         ref.check();
         EnvironmentConfig env = env();
         String theRef = ref.or(env);

@@ -19,12 +19,13 @@ public class ConfigMixin {
         try {
             cfg = new ConfigLoader().load(config);
         } catch (ConfigException e) {
-            throw new CliException(ExitCode.CONFIG, e.getMessage());
+            throw new CliException(ExitCode.CONFIG, e.getMessage(), e.errors());
         }
         EnvironmentConfig env = cfg.environments().get(name);
         if (env == null) {
-            throw new CliException(ExitCode.CONFIG, config + ": environments." + name + ": unknown environment (defined: "
-                    + String.join(", ", cfg.environments().keySet()) + ")");
+            io.djdeploy.config.ConfigError unknown = new io.djdeploy.config.ConfigError(config.toString(), 0, "environments." + name,
+                    "unknown environment (defined: " + String.join(", ", cfg.environments().keySet()) + ")");
+            throw new CliException(ExitCode.CONFIG, unknown.toString(), java.util.List.of(unknown));
         }
         return env;
     }

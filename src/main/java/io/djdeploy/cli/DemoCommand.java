@@ -59,6 +59,9 @@ class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (output.json()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format json: demo narrates for a person, not events (use --format text)");
+        }
         out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         Path home = Home.locate();

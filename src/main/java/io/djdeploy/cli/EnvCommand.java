@@ -38,6 +38,17 @@ abstract class EnvCommand implements Callable<Integer> {
 
     final Redactor redactor = new Redactor();
 
+    /**
+     * For commands whose output is a document, not events (checklist: Markdown, export-script: bash):
+     * --format json is refused as a usage error rather than silently ignored.
+     */
+    void refuseJson(String what) {
+        if (output.json()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--format json: " + spec.name() + " writes " + what + ", not events (use --format text)");
+        }
+    }
+
     EnvironmentConfig env() {
         return filter.apply(config.environment(environment));
     }

@@ -37,6 +37,7 @@ class ExportScriptCommand extends EnvCommand {
 
     @Override
     public Integer call() {
+        refuseJson("a bash script");
         ref.check();
         EnvironmentConfig env = env();
         HostConfig target = pick(env, host);

@@ -17,6 +17,11 @@ class LockCommand extends EnvCommand {
         } catch (HostOpException e) {
             throw new CliException(ExitCode.FAILURE, e.getMessage());
         }
+        if (output.json()) {
+            new JsonRenderer(out(), redactor).value("locked", java.util.Map.of("environment", environment,
+                    "hosts", env().hosts().stream().map(io.djdeploy.config.HostConfig::host).toList()));
+            return 0;
+        }
         out().println("locked " + environment + " on " + env().hosts().size() + " host(s); `djdeploy unlock " + environment + "` releases it");
         return 0;
     }

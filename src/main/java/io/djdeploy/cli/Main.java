@@ -45,9 +45,7 @@ public class Main implements Runnable {
         // a bad command line reads like every other error: one "djdeploy: error:" line, then a hint (not the whole usage)
         cl.setParameterExceptionHandler((ex, arguments) -> {
             String message = usageMessage(ex);
-            if (json) {
-                out.println(io.djdeploy.release.Json.line(java.util.Map.of("event", "error", "exit_code", ExitCode.USAGE.code, "message", message)));
-            }
+            if (json) new JsonRenderer(out, new io.djdeploy.step.Redactor()).error(ExitCode.USAGE, message);
             err.println(Style.detect().red("djdeploy: error: ") + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
@@ -71,8 +69,9 @@ public class Main implements Runnable {
         String message = redactor.apply(ex instanceof CliException || ex instanceof io.djdeploy.template.TemplateException ? ex.getMessage()
                 : "unexpected error: " + ex + (stacktrace ? "" : " (run again with --stacktrace for details)"));
         if (json) {
-            out.println(io.djdeploy.release.Json.line(java.util.Map.of("event", "error", "exit_code", code.code, "message", message)));
-            out.flush();
+            JsonRenderer events = new JsonRenderer(out, redactor);
+            if (ex instanceof CliException ce) ce.configErrors().forEach(events::configError);
+            events.error(code, message);
         }
         err.println(Style.detect().red("djdeploy: error: ") + TextRenderer.terminalSafe(message, false));
         if (stacktrace) {

@@ -11,7 +11,6 @@ import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.pipeline.Deployer;
 import io.djdeploy.step.EventSink;
 import io.djdeploy.pipeline.RunResult;
-import io.djdeploy.release.Json;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
 import io.djdeploy.remote.LocalTransport;
@@ -86,7 +85,8 @@ class MigrationsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            out.println(Json.line(plan));
+            // the same event the GATE emits (without the host: the analysis ran on this machine or the migrate host)
+            new JsonRenderer(out, redactor).emit(new io.djdeploy.step.Event.MigrationPlanReady(null, plan, plan.reviewIds()));
         } else {
             for (String l : PlanTable.lines(plan, Style.detect())) out.println(l);
         }

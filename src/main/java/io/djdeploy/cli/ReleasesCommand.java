@@ -22,7 +22,12 @@ class ReleasesCommand extends EnvCommand {
         }
         if (output.json()) {
             JsonRenderer json = new JsonRenderer(out(), redactor);
-            rows.forEach(r -> json.value("release", r));
+            for (Operations.ReleaseRow r : rows) {
+                // the ledger's own "event" (deploy, rollback, ...) would collide with the line's event name
+                com.fasterxml.jackson.databind.node.ObjectNode n = io.djdeploy.release.Json.MAPPER.valueToTree(r);
+                n.set("run_event", n.remove("event"));
+                json.value("release", n);
+            }
             return 0;
         }
         PrintWriter out = out();

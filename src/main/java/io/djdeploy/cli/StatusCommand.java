@@ -23,7 +23,7 @@ class StatusCommand extends EnvCommand {
                 json.value("host_status", s);
                 continue;
             }
-            out.println("[" + s.host() + "] roles " + s.roles());
+            out.println("[" + s.host() + "] roles " + String.join(",", s.roles()));
             if (s.error() != null) {
                 out.println("  unreachable: " + s.error());
                 continue;

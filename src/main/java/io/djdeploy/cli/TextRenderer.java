@@ -74,7 +74,7 @@ public final class TextRenderer implements EventSink {
         String fmt = "%-20s %-14s %-15s %-15s %-14s %8s";
         line(style.bold(String.format(Locale.ROOT, fmt, "HOST", "ROLES", "BEFORE", "AFTER", "STATUS", "TIME")));
         for (Event.HostSummary h : r.hosts()) {
-            line(String.format(Locale.ROOT, fmt, h.host(), h.roles(), dash(h.before()), dash(h.after()), h.status(), seconds(h.durationMs())));
+            line(String.format(Locale.ROOT, fmt, h.host(), String.join(",", h.roles()), dash(h.before()), dash(h.after()), h.status(), seconds(h.durationMs())));
         }
         line(r.command() + " " + r.outcome().replace('_', ' ') + " in " + seconds(r.durationMs()));
     }

@@ -24,12 +24,16 @@ class UnlockCommand extends EnvCommand {
             throw new CliException(ExitCode.FAILURE, e.getMessage());
         }
         String refused = null;
+        JsonRenderer json = output.json() ? new JsonRenderer(out(), redactor) : null;
         for (Operations.UnlockResult r : results) {
+            if (json != null && !r.refused()) json.value("unlocked", r);
             if (r.refused() && r.running()) {
                 refused = r.host() + ": " + r.removed().holder() + ", a deploy still running here (pid " + r.removed().pid()
                         + " is alive): wait for it to finish; --force removes the lock anyway";
             } else if (r.refused()) {
                 refused = r.host() + ": " + r.removed().holder() + "; use --force to remove someone else's lock";
+            } else if (json != null) {
+                continue;
             } else if (r.removed() == null) {
                 out().println("[" + r.host() + "] not locked");
             } else {

@@ -245,7 +245,7 @@ public final class Deployer implements AutoCloseable {
         for (HostRun h : run.hosts()) {
             long hostMs = h.steps().stream().mapToLong(LedgerEntry.StepEntry::durationMs).sum();
             String after = result.ok() || h.switched() ? ctx.releaseId() : h.previous();
-            rows.add(new Event.HostSummary(h.name(), String.join(",", h.config().roles()), h.previous(), after, h.status(), hostMs, h.detail(),
+            rows.add(new Event.HostSummary(h.name(), List.copyOf(h.config().roles()), h.previous(), after, h.status(), hostMs, h.detail(),
                     h.transport() == null ? 0 : h.transport().connectionsOpened(),
                     h.transport() == null ? 0 : h.transport().roundTrips()));
         }

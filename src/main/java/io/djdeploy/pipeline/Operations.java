@@ -44,7 +44,7 @@ public final class Operations {
         ops.warnings().forEach(w -> warnings.add(host + ": " + w));
     }
 
-    public record HostStatus(String host, String roles, String current, Revision revision, LockInfo lock,
+    public record HostStatus(String host, List<String> roles, String current, Revision revision, LockInfo lock,
                              LedgerEntry last, HealthCheck.Result health, String error, String web) {}
 
     public List<HostStatus> status() throws InterruptedException {
@@ -69,9 +69,9 @@ public final class Operations {
                 if (env.web().blueGreen() && hc.hasRole(HostConfig.WEB)) {
                     web = io.djdeploy.web.BlueGreen.describe(t.run(io.djdeploy.web.BlueGreen.stateCommand(env, ops.layout())).out());
                 }
-                out.add(new HostStatus(hc.host(), String.join(",", hc.roles()), current, rev, lock, last, health, null, web));
+                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), current, rev, lock, last, health, null, web));
             } catch (TransportException e) {
-                out.add(new HostStatus(hc.host(), String.join(",", hc.roles()), null, null, null, null, null, e.getMessage(), null));
+                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), null, null, null, null, null, e.getMessage(), null));
             }
         }
         return out;

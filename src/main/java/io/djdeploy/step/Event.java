@@ -61,6 +61,6 @@ public sealed interface Event {
     }
 
     /** One row of the end-of-run table. */
-    record HostSummary(String host, String roles, String before, String after, String status, long durationMs, String detail,
+    record HostSummary(String host, List<String> roles, String before, String after, String status, long durationMs, String detail,
                        int connections, int roundTrips) {}
 }

@@ -32,7 +32,7 @@ class MigrationsCommandIT {
         assertThat(review.output()).contains("notes.0003_remove_note_body", "Remove field body from note", "review",
                 "backward-incompatible");
         assertThat(safe.code()).as(safe.output()).isZero();
-        assertThat(safe.output().strip()).isEqualTo("{\"verdict\":\"safe\",\"migrations\":[]}");
+        assertThat(safe.output().strip()).startsWith("{\"event\":\"migration_plan\",").endsWith(",\"plan\":{\"verdict\":\"safe\",\"migrations\":[]},\"unapproved\":[]}");
         assertThat(site.current()).isEqualTo(current);
         assertThat(site.releaseDirs()).isEqualTo(dirs);
         assertThat(site.locked()).isFalse();
@@ -57,7 +57,7 @@ class MigrationsCommandIT {
 
         // then
         assertThat(pending.code()).as(pending.output()).isEqualTo(10);
-        assertThat(pending.output().strip()).startsWith("{\"verdict\":\"review\",\"migrations\":[{\"app\":\"notes\",\"name\":\"0003_remove_note_body\","
+        assertThat(pending.output().strip()).contains("\"plan\":{\"verdict\":\"review\",\"migrations\":[{\"app\":\"notes\",\"name\":\"0003_remove_note_body\","
                 + "\"operations\":[{\"type\":\"RemoveField\",\"class\":\"review\",\"reasons\":[\"backward-incompatible\"]");
         assertThat(all.code()).isEqualTo(10);
         assertThat(all.output()).contains("notes.0001_initial", "notes.0002_note_body", "notes.0003_remove_note_body");
@@ -76,7 +76,9 @@ class MigrationsCommandIT {
     static Site.Run djdeploy(Map<String, String> env, String... args) throws Exception {
         List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar", Site.home().resolve("target/djdeploy.jar").toString()));
         argv.addAll(List.of(args));
-        return run(env, Site.home(), argv.toArray(String[]::new));
+        Site.Run r = run(env, Site.home(), argv.toArray(String[]::new));
+        EventLog.check(List.of(args), r.output());
+        return r;
     }
 
     static Site.Run run(Map<String, String> env, Path cwd, String... argv) throws Exception {

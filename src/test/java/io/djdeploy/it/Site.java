@@ -44,6 +44,7 @@ final class Site implements AutoCloseable {
         StringWriter buf = new StringWriter();
         PrintWriter w = new PrintWriter(buf, true);
         int code = Main.execute(a.toArray(String[]::new), w, w);
+        EventLog.check(a, buf.toString());
         return new Run(code, buf.toString());
     }
 

@@ -70,6 +70,7 @@ final class TestHosts implements AutoCloseable {
         StringWriter buf = new StringWriter();
         PrintWriter w = new PrintWriter(buf, true);
         int code = Main.execute(a.toArray(String[]::new), w, w);
+        EventLog.check(a, buf.toString());
         return new Site.Run(code, buf.toString());
     }
 
