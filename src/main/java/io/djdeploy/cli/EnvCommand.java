@@ -63,14 +63,20 @@ abstract class EnvCommand implements Callable<Integer> {
         if (output.json()) return new JsonRenderer(out(), redactor);
         if (liveTerminal()) {
             try {
-                live = new LiveRenderer(org.jline.terminal.TerminalBuilder.builder().system(true).build(), output.verbose, redactor);
+                live = new LiveRenderer(org.jline.terminal.TerminalBuilder.builder().system(true).build(), output.verbose, redactor,
+                        output.style());
                 return live;
             } catch (java.io.IOException | RuntimeException e) {
                 // no usable terminal after all: plain output
             }
         }
-        return new TextRenderer(out(), output.verbose, redactor, Style.detect());
+        TextRenderer text = new TextRenderer(out(), output.verbose, redactor, output.style());
+        heartbeats = text.heartbeats();
+        return text;
     }
+
+    /** The plain log's heartbeat ticker, stopped when the run ends. */
+    private AutoCloseable heartbeats;
 
     /** The live block only on an interactive terminal that can move the cursor. */
     private static boolean liveTerminal() {
@@ -117,6 +123,13 @@ abstract class EnvCommand implements Callable<Integer> {
             // bounded: a slow webhook never holds up the exit for long
             if (notifier != null) notifier.awaitDelivery(Duration.ofSeconds(15));
             if (live != null) live.close();
+            if (heartbeats != null) {
+                try {
+                    heartbeats.close();
+                } catch (Exception e) {
+                    // a ticker that cannot stop is a daemon thread: the JVM exits anyway
+                }
+            }
         }
     }
 

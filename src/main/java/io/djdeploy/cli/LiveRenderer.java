@@ -27,6 +27,7 @@ final class LiveRenderer implements EventSink, AutoCloseable {
     private final Terminal terminal;
     private final Status status;
     private final TextRenderer log;
+    private final Redactor redactor;
     private final Map<String, HostLine> hosts = new LinkedHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "djdeploy-live");
@@ -40,14 +41,17 @@ final class LiveRenderer implements EventSink, AutoCloseable {
         String phase = "waiting";
         String step = "";
         String state = "";
+        /** The running step's newest output line, masked and made terminal-safe. */
+        String last = "";
         long stepStart = System.nanoTime();
         long hostStart = System.nanoTime();
     }
 
-    LiveRenderer(Terminal terminal, boolean verbose, Redactor redactor) {
+    LiveRenderer(Terminal terminal, boolean verbose, Redactor redactor, Style style) {
         this.terminal = terminal;
         this.status = Status.getStatus(terminal);
-        this.log = new TextRenderer(new PrintWriter(terminal.writer(), true), verbose, redactor, new Style(true));
+        this.log = new TextRenderer(new PrintWriter(terminal.writer(), true), verbose, redactor, style);
+        this.redactor = redactor;
         ticker.scheduleAtFixedRate(this::redraw, 200, 200, TimeUnit.MILLISECONDS);
     }
 
@@ -60,7 +64,11 @@ final class LiveRenderer implements EventSink, AutoCloseable {
             l.phase = s.phase().label();
             l.step = s.step();
             l.state = "";
+            l.last = "";
             l.stepStart = System.nanoTime();
+        } else if (e instanceof Event.Output o && !o.line().isBlank()) {
+            HostLine l = hosts.get(o.host());
+            if (l != null) l.last = TextRenderer.terminalSafe(redactor.apply(TextRenderer.clip(o.line())), false);
         } else if (e instanceof Event.StepFinished s) {
             HostLine l = hosts.computeIfAbsent(s.host(), k -> new HostLine());
             if (!"ok".equals(s.status())) l.state = s.status();
@@ -92,6 +100,8 @@ final class LiveRenderer implements EventSink, AutoCloseable {
             HostLine l = e.getValue();
             String line = String.format(Locale.ROOT, "%-" + w + "s  %-9s %-16s %6.1fs  %s", e.getKey(), l.phase, l.step,
                     (now - l.stepStart) / 1e9, l.state.isEmpty() ? "" : l.state.toUpperCase(Locale.ROOT));
+            // the running step's last line: what pip or collectstatic is busy with
+            if (l.state.isEmpty() && !l.last.isEmpty()) line = line.stripTrailing() + "  | " + l.last;
             out.add(width > 10 && line.length() > width - 1 ? line.substring(0, width - 1) : line.stripTrailing());
         }
         return out;

@@ -88,7 +88,7 @@ class MigrationsCommand implements Callable<Integer> {
             // the same event the GATE emits (without the host: the analysis ran on this machine or the migrate host)
             new JsonRenderer(out, redactor).emit(new io.djdeploy.step.Event.MigrationPlanReady(null, plan, plan.reviewIds()));
         } else {
-            for (String l : PlanTable.lines(plan, Style.detect())) out.println(l);
+            for (String l : PlanTable.lines(plan, output.style())) out.println(l);
         }
         out.flush();
         return plan.needsReview() ? ExitCode.MIGRATIONS_REVIEW.code : 0;
@@ -129,7 +129,7 @@ class MigrationsCommand implements Callable<Integer> {
         ref.check();
         EnvironmentConfig env = filter.apply(config.environment(environment));
         EventSink sink = output.json() ? EventSink.NONE
-                : new TextRenderer(spec.commandLine().getOut(), output.verbose, redactor, Style.detect());
+                : new TextRenderer(spec.commandLine().getOut(), output.verbose, redactor, output.style());
         try (Deployer d = new Deployer(env, filter.transports(env), sink, redactor,
                 io.djdeploy.step.Identity.current(System.getenv()), java.time.Clock.systemUTC(), Helper.bytes(), 8)) {
             RunResult result = d.analyze(ref.or(env));

@@ -32,15 +32,26 @@ class ReleasesCommand extends EnvCommand {
         }
         PrintWriter out = out();
         String fmt = "%-2s %-15s %-4s %-9s %-12s %-14s %-13s %-12s %-21s %s";
-        out.println(String.format(Locale.ROOT, fmt, "", "RELEASE", "BAD", "EVENT", "OUTCOME", "REF", "SHA", "BY", "FINISHED", "ON DISK"));
+        Style style = output.style();
+        out.println(style.bold(String.format(Locale.ROOT, fmt, "", "RELEASE", "BAD", "EVENT", "OUTCOME", "REF", "SHA", "BY", "FINISHED", "ON DISK")));
+        // colored after padding, so the escape codes do not count as column width
+        fmt = "%-2s %-15s %s %-9s %s %-14s %-13s %-12s %-21s %s";
         boolean marked = false;
         for (Operations.ReleaseRow r : rows) {
             boolean mark = r.current() && !marked;
             marked |= mark;
-            out.println(String.format(Locale.ROOT, fmt, mark ? "*" : "", r.release(), r.bad() ? "bad" : "", r.event(), r.outcome(),
+            out.println(String.format(Locale.ROOT, fmt, mark ? style.green("*") + " " : "", r.release(), r.bad() ? style.red("bad ") : "    ",
+                    r.event(), outcome(style, r.outcome(), 12),
                     r.ref() == null ? "-" : r.ref(), StatusCommand.shortSha(r.sha()), r.user(), r.finished(), r.present() ? "yes" : "no"));
         }
         if (rows.isEmpty()) out.println("(no deploys recorded yet)");
         return 0;
+    }
+
+    /** A ledger outcome padded to {@code width}, green for success, red for a failure, yellow otherwise. */
+    static String outcome(Style style, String outcome, int width) {
+        String o = outcome == null ? "-" : outcome;
+        String padded = o.length() >= width ? o : o + " ".repeat(width - o.length());
+        return o.equals("success") ? style.green(padded) : o.contains("fail") ? style.red(padded) : style.yellow(padded);
     }
 }

@@ -16,6 +16,7 @@ class StatusCommand extends EnvCommand {
         boolean allGood = true;
         JsonRenderer json = output.json() ? new JsonRenderer(out(), redactor) : null;
         PrintWriter out = out();
+        Style style = output.style();
         for (Operations.HostStatus s : rows) {
             boolean healthy = s.error() == null && s.current() != null && s.lock() == null && (s.health() == null || s.health().ok());
             allGood &= healthy;
@@ -25,7 +26,7 @@ class StatusCommand extends EnvCommand {
             }
             out.println("[" + s.host() + "] roles " + String.join(",", s.roles()));
             if (s.error() != null) {
-                out.println("  unreachable: " + s.error());
+                out.println("  " + style.red("unreachable: ") + TextRenderer.terminalSafe(redactor.apply(s.error()), false));
                 continue;
             }
             if (s.current() == null) {
@@ -37,15 +38,15 @@ class StatusCommand extends EnvCommand {
             }
             if (s.web() != null) out.println("  web:      " + s.web());
             if (s.health() != null) {
-                out.println("  health:   " + (s.health().ok() ? "ok, " : "FAILING, ") + s.health().describe(env().health(), s.current()));
+                out.println("  health:   " + (s.health().ok() ? style.green("ok") + ", " : style.red("FAILING") + ", ") + s.health().describe(env().health(), s.current()));
             }
             String stale = s.lock() == null ? null : io.djdeploy.release.Staleness.why(s.lock(),
                     io.djdeploy.step.Identity.current(System.getenv()).origin(), env().safety().staleLockAfter(), java.time.Instant.now());
-            out.println("  lock:     " + (s.lock() == null ? "free" : s.lock().maintenance() ? s.lock().holder()
-                    + " (djdeploy unlock " + environment + " ends it)" : "held by " + s.lock().describe()
-                    + (stale != null ? " -- STALE: " + stale + " (djdeploy unlock " + environment + " --force removes it)" : "")));
+            out.println("  lock:     " + (s.lock() == null ? style.green("free") : s.lock().maintenance() ? style.yellow(s.lock().holder())
+                    + " (djdeploy unlock " + environment + " ends it)" : style.yellow("held") + " by " + s.lock().describe()
+                    + (stale != null ? " -- " + style.red("STALE") + ": " + stale + " (djdeploy unlock " + environment + " --force removes it)" : "")));
             if (s.last() != null) {
-                out.println("  last:     " + s.last().event() + " " + s.last().outcome() + " at " + s.last().finished()
+                out.println("  last:     " + s.last().event() + " " + ReleasesCommand.outcome(style, s.last().outcome(), 0) + " at " + s.last().finished()
                         + (s.last().release() != null ? " (release " + s.last().release() + ")" : ""));
             }
         }

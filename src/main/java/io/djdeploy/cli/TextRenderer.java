@@ -9,20 +9,79 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Plain text for terminals and logs: {@code [host] line}. Command output is shown with -v;
- * without it only what went wrong (a failing command's last lines) and what was decided.
+ * Plain text for terminals and logs: {@code [host] line}. Command output is shown with -v, as
+ * it arrives; without it only what went wrong (a failing command's last lines) and what was
+ * decided. A step that runs longer than {@link #HEARTBEAT} gets a heartbeat line with its
+ * elapsed time every {@link #HEARTBEAT} (CI logs otherwise look hung during a long pip install).
  */
 public final class TextRenderer implements EventSink {
     private final PrintWriter out;
     private final boolean verbose;
     private final Redactor redactor;
     private final Style style;
+    private final java.time.Clock clock;
+    /** The step each host runs now, for heartbeats; keyed by host. */
+    private final java.util.Map<String, Running> running = new java.util.LinkedHashMap<>();
+
+    static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(10);
+
+    private static final class Running {
+        final String step;
+        final java.time.Instant start;
+        java.time.Instant lastBeat;
+        String lastLine;
+
+        Running(String step, java.time.Instant start) {
+            this.step = step;
+            this.start = start;
+            this.lastBeat = start;
+        }
+    }
 
     public TextRenderer(PrintWriter out, boolean verbose, Redactor redactor, Style style) {
+        this(out, verbose, redactor, style, java.time.Clock.systemUTC());
+    }
+
+    TextRenderer(PrintWriter out, boolean verbose, Redactor redactor, Style style, java.time.Clock clock) {
         this.out = out;
         this.verbose = verbose;
         this.redactor = redactor;
         this.style = style;
+        this.clock = clock;
+    }
+
+    /**
+     * Prints a heartbeat for every step running longer than {@link #HEARTBEAT} whose last one is
+     * {@link #HEARTBEAT} old; called every second by {@link #heartbeats()}, or by a test with its own clock.
+     */
+    synchronized void tick() {
+        java.time.Instant now = clock.instant();
+        for (java.util.Map.Entry<String, Running> e : running.entrySet()) {
+            Running r = e.getValue();
+            if (java.time.Duration.between(r.lastBeat, now).compareTo(HEARTBEAT) < 0) continue;
+            r.lastBeat = now;
+            long s = java.time.Duration.between(r.start, now).toSeconds();
+            // without -v the step's last line says what it is busy with (masked like every line)
+            line("[" + e.getKey() + "] " + r.step + " still running, " + s + "s"
+                    + (!verbose && r.lastLine != null ? ": " + host(clip(r.lastLine)) : ""));
+        }
+        out.flush();
+    }
+
+    /** Starts calling {@link #tick()} every second; closing it stops. */
+    AutoCloseable heartbeats() {
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "djdeploy-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(this::tick, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        return ticker::shutdownNow;
+    }
+
+    static String clip(String s) {
+        String t = s.strip();
+        return t.length() > 120 ? t.substring(0, 117) + "..." : t;
     }
 
     @Override
@@ -33,11 +92,15 @@ public final class TextRenderer implements EventSink {
         } else if (e instanceof Event.PhaseStarted p) {
             line(style.bold("==> " + p.phase().name()));
         } else if (e instanceof Event.StepStarted s) {
+            running.put(s.host(), new Running(s.step(), clock.instant()));
             if (verbose) line("[" + s.host() + "] " + s.step() + " ...");
         } else if (e instanceof Event.StepFinished s) {
+            running.remove(s.host());
             line("[" + s.host() + "] " + ("ok".equals(s.status()) ? style.green("ok  ") : style.red("FAIL"))
                     + " " + pad(s.step(), 16) + " " + seconds(s.durationMs()));
         } else if (e instanceof Event.Output o) {
+            Running r = running.get(o.host());
+            if (r != null && !o.line().isBlank()) r.lastLine = o.line();
             if (verbose) line("[" + o.host() + "]   " + host(o.line()));
         } else if (e instanceof Event.Info i) {
             line((i.host() != null ? "[" + i.host() + "] " : "") + host(i.message()));
@@ -52,6 +115,7 @@ public final class TextRenderer implements EventSink {
             // migration names and reasons come from the host; the table's own colors stay
             for (String l : PlanTable.lines(m.plan(), style)) line("[" + m.host() + "] " + l);
         } else if (e instanceof Event.RunFinished r) {
+            running.clear();
             summary(r);
         }
         out.flush();
