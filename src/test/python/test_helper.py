@@ -583,3 +583,82 @@ class RunTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OperationShapesTest(unittest.TestCase):
+    """Every operation shape of ops_project.py (those the running Django has) gives the facts
+    the classifier needs; HelperPythonTest runs this under Django 3.2, 4.2 and 5.2."""
+
+    @classmethod
+    def setUpClass(cls):
+        import ops_project
+        cls.tmp = tempfile.TemporaryDirectory()
+        env_file = ops_project.make(cls.tmp.name)
+        cls.report = json.loads(ops_project.facts(cls.tmp.name, env_file))
+        cls.ops = {m["name"]: m["operations"] for m in cls.report["migrations"]}
+        cls.expected = [name for name, _, _ in ops_project.CASES]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_every_case_is_reported_in_order_and_only_known_ops_fail_sql(self):
+        self.assertEqual([m["name"] for m in self.report["migrations"]], self.expected)
+        for m in self.report["migrations"]:
+            if m["name"] in ("0014_book_title_idx", "0015_remove_book_title_idx"):
+                self.assertIsNotNone(m["sql_error"], "CONCURRENTLY is PostgreSQL's")
+            else:
+                self.assertIsNone(m["sql_error"], m["name"])
+
+    def test_a_primary_key_type_change_names_the_foreign_key_columns_it_rewrites(self):
+        op = self.ops["0002_alter_author_id"][0]
+        self.assertEqual((op["old_field"]["type"], op["new_field"]["type"]), ("AutoField", "BigAutoField"))
+        self.assertEqual(op["referenced_by"], ["shop_book.author_id"])
+
+    def test_constraints_say_their_kind_and_condition(self):
+        unique = self.ops["0008_author_unique_name"][0]["constraint"]
+        self.assertEqual((unique["kind"], unique["condition"], unique["fields"]), ("unique", True, ["name"]))
+        check = self.ops["0009_book_stock_gte_0"][0]["constraint"]
+        self.assertEqual((check["kind"], check["condition"]), ("check", True))
+        removed = self.ops["0010_remove_book_stock_gte_0"][0]["constraint"]
+        self.assertEqual(removed["kind"], "check", "read from the state before the removal")
+
+    def test_a_one_off_default_is_reported_with_its_value(self):
+        remove, add = self.ops["0011_remove_author_code_author_slug"]
+        self.assertEqual((remove["type"], add["type"]), ("RemoveField", "AddField"))
+        self.assertFalse(add["preserve_default"])
+        self.assertEqual(add["default_repr"], "'unknown'")
+
+    def test_unique_together_reports_old_and_new(self):
+        op = self.ops["0007_alter_book_unique_together"][0]
+        self.assertEqual((op["old_together"], op["together"]), ([], [["title", "author"]]))
+
+    def test_separate_database_and_state_reports_both_sides(self):
+        op = self.ops["0012_book_note"][0]
+        self.assertEqual([o["type"] for o in op["database_operations"]], ["AddField"])
+        self.assertEqual([o["type"] for o in op["state_operations"]], ["AddField"])
+        table = self.ops["0013_alter_book_table"][0]
+        self.assertEqual((table["old_table"], table["new_table"]), ("shop_book", "library_book"))
+        self.assertEqual(self.ops["0014_book_title_idx"][0]["index"]["concurrently"], True)
+        self.assertEqual(self.ops["0015_remove_book_title_idx"][0]["table"], "library_book")
+
+    def test_operations_added_after_3_2_when_this_django_has_them(self):
+        newer = [n for n in self.expected if n >= "0016"]
+        if django_version() >= (4, 1):
+            self.assertIn("0016_rename_book_stock_idx", newer)
+            rename = self.ops["0016_rename_book_stock_idx"][1]
+            self.assertEqual((rename["type"], rename["old_name"], rename["new_name"]), ("RenameIndex", "book_stock_idx", "book_stock_ix"))
+        if django_version() >= (4, 2):
+            self.assertEqual(self.ops["0017_alter_author_table_comment"][0]["type"], "AlterModelTableComment")
+        if django_version() >= (5, 0):
+            country = self.ops["0018_author_country"][0]["field_def"]
+            self.assertEqual((country["db_default"], country["db_default_constant"]), (True, True))
+            doubled = self.ops["0019_book_doubled"][0]["field_def"]
+            self.assertEqual((doubled["generated"], doubled["db_persist"]), (True, True))
+        else:
+            self.assertEqual([n for n in newer if n >= "0018"], [])
+
+
+def django_version():
+    import django
+    return django.VERSION[:2]

@@ -41,7 +41,9 @@ public record MigrationFacts(String django, String vendor, String mode, Map<Stri
                             String oldName, String newName, Index index, Constraint constraint,
                             List<List<String>> together, Boolean reverseCode, Boolean reverseSql,
                             List<Operation> databaseOperations, List<Operation> stateOperations,
-                            String oldColumn, String newColumn, String oldTable, String newTable) {
+                            String oldColumn, String newColumn, String oldTable, String newTable,
+                            Boolean preserveDefault, String defaultRepr, List<String> referencedBy,
+                            List<List<String>> oldTogether) {
         public boolean createdHere() {
             return Boolean.TRUE.equals(tableCreatedHere);
         }
@@ -50,21 +52,30 @@ public record MigrationFacts(String django, String vendor, String mode, Map<Stri
         public Operation onNewTable() {
             return new Operation(type, description, reversible, model, table, true, field, fieldDef, oldField, newField, oldName,
                     newName, index, constraint, together, reverseCode, reverseSql, databaseOperations, stateOperations,
-                    oldColumn, newColumn, oldTable, newTable);
+                    oldColumn, newColumn, oldTable, newTable, preserveDefault, defaultRepr, referencedBy, oldTogether);
+        }
+
+        /** makemigrations' one-off default: written into every existing row, then dropped. */
+        public boolean oneOffDefault() {
+            return Boolean.FALSE.equals(preserveDefault);
         }
     }
 
     public record Field(String type, @JsonProperty("null") Boolean nullable, Boolean blank, Boolean unique, Boolean dbIndex,
                         Boolean primaryKey, Boolean isRelation, Boolean manyToMany, Integer maxLength, Boolean hasDefault,
-                        Boolean dbDefault, Boolean dbDefaultConstant) {
+                        Boolean dbDefault, Boolean dbDefaultConstant, Boolean generated, Boolean dbPersist) {
         boolean isNull() { return Boolean.TRUE.equals(nullable); }
         boolean isUnique() { return Boolean.TRUE.equals(unique) || Boolean.TRUE.equals(primaryKey); }
         boolean isIndexed() { return Boolean.TRUE.equals(dbIndex) || Boolean.TRUE.equals(isRelation) && !Boolean.TRUE.equals(manyToMany); }
         boolean isM2m() { return Boolean.TRUE.equals(manyToMany); }
         boolean hasDbDefault() { return Boolean.TRUE.equals(dbDefault); }
+        /** A GeneratedField (Django 5.0+): the database computes it; INSERTs never name it. */
+        boolean isGenerated() { return Boolean.TRUE.equals(generated); }
     }
 
     public record Index(String name, List<String> fields, Boolean concurrently) {}
 
-    public record Constraint(String kind, String name) {}
+    public record Constraint(String kind, String name, Boolean condition) {
+        boolean unique() { return "unique".equals(kind); }
+    }
 }

@@ -17,10 +17,6 @@ public record ReleaseManifest(List<MigrationEntry> migrations) {
         return entries(MigrationClassifier.isolated(all));
     }
 
-    /** Operations that only add: code that does not know them still runs on the schema. */
-    static final java.util.Set<String> EXPANDING = java.util.Set.of("CreateModel", "AddField", "AddIndex", "AddIndexConcurrently",
-            "AlterModelOptions", "AlterModelManagers", "AlterIndexTogether");
-
     /** One entry per migration: review when any operation is, with the reasons of all. */
     public static List<MigrationEntry> entries(MigrationPlan plan) {
         List<MigrationEntry> out = new ArrayList<>();
@@ -31,10 +27,9 @@ public record ReleaseManifest(List<MigrationEntry> migrations) {
             for (MigrationPlan.Op op : m.operations()) {
                 for (String r : op.reasons()) if (!reasons.contains(r)) reasons.add(r);
                 ops.add(op.description());
-                // safe operations leave a schema the running (older) code works with; an index may
-                // lock while it is built, but old code runs fine next to it once it exists
-                boolean onlyLocks = !op.reasons().isEmpty() && op.reasons().stream().allMatch("locks-table"::equals);
-                expandOnly &= op.reasons().isEmpty() || EXPANDING.contains(op.type()) && onlyLocks;
+                // the rollback axis, not the forward one: a widening locks a table while it runs,
+                // yet the previous code runs fine on the schema after it (RollbackCompat)
+                expandOnly &= op.expandOnly();
             }
             out.add(new MigrationEntry(m.id(), reasons.isEmpty() ? MigrationPlan.SAFE : MigrationPlan.REVIEW, reasons, expandOnly, ops));
         }

@@ -27,9 +27,24 @@ public record MigrationPlan(String verdict, List<Migration> migrations, String n
         }
     }
 
-    /** @param why one explanation per reason, in the same order */
-    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"type", "class", "reasons", "description", "why"})
-    public record Op(String type, @JsonProperty("class") String cls, List<String> reasons, String description, List<String> why) {}
+    /**
+     * @param why         one explanation per reason, in the same order (the forward axis: what the
+     *                    operation does while the old release still runs; the gate uses it)
+     * @param rollback    the rollback axis: "expand-only" when the previous release's code still runs
+     *                    on the schema after it, "contract" when not (rollback uses it)
+     * @param rollbackWhy why
+     */
+    @com.fasterxml.jackson.annotation.JsonPropertyOrder({"type", "class", "reasons", "description", "why", "rollback", "rollback_why"})
+    public record Op(String type, @JsonProperty("class") String cls, List<String> reasons, String description, List<String> why,
+                     String rollback, String rollbackWhy) {
+        public Op(String type, String cls, List<String> reasons, String description, List<String> why) {
+            this(type, cls, reasons, description, why, null, null);
+        }
+
+        public boolean expandOnly() {
+            return "expand-only".equals(rollback);
+        }
+    }
 
     public boolean needsReview() {
         return REVIEW.equals(verdict);

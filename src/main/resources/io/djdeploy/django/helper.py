@@ -314,6 +314,9 @@ def _field_facts(field, name, ctx):
         facts["internal_type"] = field.get_internal_type()
     except Exception:
         pass
+    if type(field).__name__ == "GeneratedField":                # Django 5.0+: no INSERT value
+        facts["generated"] = True
+        facts["db_persist"] = bool(getattr(field, "db_persist", False))
     for attr in ("max_digits", "decimal_places", "db_collation"):
         value = getattr(field, attr, None)
         if value is not None:
@@ -356,7 +359,9 @@ def _constraint_facts(constraint):
             kind = "unique"
     except ImportError:  # pragma: no cover
         pass
-    facts = {"kind": kind, "name": getattr(constraint, "name", None), "type": type(constraint).__name__}
+    facts = {"kind": kind, "name": getattr(constraint, "name", None), "type": type(constraint).__name__,
+             # a CheckConstraint's expression is `condition` since Django 5.1, `check` before
+             "condition": (getattr(constraint, "condition", None) or getattr(constraint, "check", None)) is not None}
     if kind == "unique":
         facts["fields"] = list(getattr(constraint, "fields", None) or [])
         facts["expressions"] = len(getattr(constraint, "expressions", None) or ())
@@ -391,6 +396,35 @@ def _op_model(op):
     return None
 
 
+def _default_repr(field):
+    """The default as it would read in code: a value's repr, a callable's dotted name + ()."""
+    default = getattr(field, "default", None)
+    if callable(default):
+        text = "%s.%s()" % (getattr(default, "__module__", "?"), getattr(default, "__qualname__", "?"))
+    else:
+        text = repr(default)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _referencing_columns(state, app_label, model, ctx):
+    """table.column of every foreign key (in any app) that points at app_label.model."""
+    if state is None or model is None:
+        return None
+    target = "%s.%s" % (app_label, model)
+    out = []
+    for (other_app, other_model), ms in sorted(state.models.items()):
+        for name, field in _state_fields(ms).items():
+            if field.many_to_many or not (getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)):
+                continue
+            related = _related_label(field)
+            if related is not None and "." not in related:
+                related = "%s.%s" % (other_app, related)   # a bare "model" means the same app
+            if related == target:
+                column = getattr(field, "db_column", None) or name + "_id"
+                out.append("%s.%s" % (ctx.table_of(ms), column))
+    return out
+
+
 def _op_facts(op, state, ctx):
     """Facts about one operation; `state` is the project state right before it (or None)."""
     app = ctx.app_label
@@ -421,6 +455,9 @@ def _op_facts(op, state, ctx):
         facts["field"] = op.name
         facts["field_def"] = _field_facts(op.field, op.name, ctx)
         facts["preserve_default"] = bool(getattr(op, "preserve_default", True))
+        if not facts["preserve_default"]:
+            # makemigrations' one-off default: written into every existing row, then dropped
+            facts["default_repr"] = _default_repr(op.field)
     elif kind == "RemoveField":
         facts["field"] = op.name
         old = fields.get(op.name)
@@ -434,6 +471,9 @@ def _op_facts(op, state, ctx):
         facts["old_field"] = old
         facts["new_field"] = new
         facts["changed"] = sorted(k for k in new if old.get(k) != new.get(k)) if old is not None else None
+        if old_field is not None and old_field.primary_key and (old["type"], old["db_type"]) != (new["type"], new["db_type"]):
+            # the schema editor changes every foreign-key column pointing at this key too
+            facts["referenced_by"] = _referencing_columns(state, app, model, ctx)
         facts["preserve_default"] = bool(getattr(op, "preserve_default", True))
     elif kind == "RenameField":
         facts["field"] = op.old_name

@@ -41,11 +41,11 @@ class MigrationClassifierTest {
             "0003_product_price                 | review | backward-incompatible",
             "0004_product_barcode               | review | locks-table",
             "0005_product_category              | review | locks-table",
-            "0006_alter_product_name            | safe   | ",
-            "0007_alter_product_note            | safe   | ",
+            "0006_alter_product_name            | review | locks-table",
+            "0007_alter_product_note            | review | locks-table",
             "0008_alter_product_description     | review | locks-table backward-incompatible",
             "0009_alter_product_qty             | review | locks-table",
-            "0010_alter_product_legacy_code     | review | locks-table",
+            "0010_alter_product_legacy_code     | review | locks-table backward-incompatible",
             "0011_alter_product_sku             | review | locks-table",
             "0012_rename_note_product_remark    | review | backward-incompatible",
             "0013_rename_supplier_vendor        | review | backward-incompatible",
@@ -56,8 +56,8 @@ class MigrationClassifierTest {
             "0018_product_sku_qty_idx           | safe   | ",
             "0019_remove_product_sku_qty_idx    | safe   | ",
             "0020_product_qty_gte_0             | review | locks-table",
-            "0021_product_unique_name_sku       | review | locks-table",
-            "0022_alter_order_unique_together   | review | locks-table",
+            "0021_product_unique_name_sku       | review | locks-table backward-incompatible",
+            "0022_alter_order_unique_together   | review | locks-table backward-incompatible",
             "0023_fill_barcodes                 | review | data-migration",
             "0024_upper_names                   | review | data-migration irreversible",
             "0025_sql_with_reverse              | review | opaque-sql",
@@ -79,6 +79,82 @@ class MigrationClassifierTest {
         assertThat(m.needsReview() ? "review" : "safe").isEqualTo(cls);
         assertThat(actual).isEqualTo(expected);
         m.operations().forEach(o -> assertThat(o.why()).hasSameSizeAs(o.reasons()));
+    }
+
+    /** One case of ops-django52.json (recorded by src/test/python/ops_project.py under Django 5.2) alone against a database in use. */
+    static MigrationPlan.Migration django52(String name) throws IOException {
+        MigrationFacts all = load("ops-django52.json");
+        MigrationFacts.Migration m = all.migrations().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        MigrationFacts alone = new MigrationFacts(all.django(), all.vendor(), "pending", null, null,
+                List.of(List.of("shop", "0000_in_use")), all.known(), all.leaves(), List.of(m), null, null, false);
+        return MigrationClassifier.plan(alone).migrations().get(0);
+    }
+
+    @ParameterizedTest(name = "{0}: {1} / {2}")
+    @CsvSource(delimiter = '|', value = {
+            "0002_alter_author_id                | locks-table                        | expand-only",
+            "0003_alter_book_title               | locks-table                        | expand-only",
+            "0004_alter_author_code              | backward-incompatible locks-table  | contract",
+            "0005_alter_book_pages               | backward-incompatible locks-table  | contract",
+            "0006_alter_book_isbn                | backward-incompatible locks-table  | contract",
+            "0007_alter_book_unique_together     | backward-incompatible locks-table  | contract",
+            "0008_author_unique_name             | backward-incompatible locks-table  | contract",
+            "0009_book_stock_gte_0               | locks-table                        | contract",
+            "0010_remove_book_stock_gte_0        |                                    | expand-only",
+            "0011_remove_author_code_author_slug | backward-incompatible              | contract",
+            "0012_book_note                      | opaque-sql                         | expand-only",
+            "0013_alter_book_table               | backward-incompatible              | contract",
+            "0014_book_title_idx                 |                                    | expand-only",
+            "0015_remove_book_title_idx          |                                    | expand-only",
+            "0016_rename_book_stock_idx          | locks-table                        | expand-only",
+            "0017_alter_author_table_comment     |                                    | expand-only",
+            "0018_author_country                 |                                    | expand-only",
+            "0019_book_doubled                   | locks-table                        | expand-only",
+    })
+    void eachDjango52ShapeGetsItsForwardRisksAndItsRollbackCompatibility(String name, String reasons, String rollback) throws IOException {
+        // when
+        MigrationPlan.Migration m = django52(name);
+
+        // then: the gate's axis and the rollback's axis, separately
+        Set<String> expected = reasons == null ? Set.of() : Set.of(reasons.split(" "));
+        Set<String> actual = m.operations().stream().flatMap(o -> o.reasons().stream()).collect(java.util.stream.Collectors.toSet());
+        assertThat(actual).isEqualTo(expected);
+        assertThat(m.operations().stream().allMatch(MigrationPlan.Op::expandOnly) ? "expand-only" : "contract").isEqualTo(rollback);
+        m.operations().forEach(o -> assertThat(o.rollbackWhy()).isNotBlank());
+    }
+
+    @Test
+    void theReasonsSayWhatTheReviewerNeedsToKnow() throws IOException {
+        assertThat(why("0002_alter_author_id")).contains("AutoField to BigAutoField", "shop_book.author_id", "PostgreSQL", "MariaDB", "SQLite");
+        assertThat(why("0011_remove_author_code_author_slug"))
+                .contains("looks like a rename of code to slug on shop_author: every existing row gets 'unknown' in slug");
+        assertThat(why("0019_book_doubled")).contains("generated column book.doubled", "INSERTs never name it")
+                .doesNotContain("INSERTs omit");
+        assertThat(why("0008_author_unique_name")).contains("(for the rows its condition matches)", "duplicate");
+        assertThat(why("0005_alter_book_pages")).contains("narrows book.pages (IntegerField to CharField(10))");
+    }
+
+    @Test
+    void aRemoveAndAddInDifferentMigrationsOfOneDeployIsStillARename() throws IOException {
+        // given: the RemoveField and the AddField split over two pending migrations
+        MigrationFacts all = load("ops-django52.json");
+        MigrationFacts.Migration both = all.migrations().stream().filter(x -> x.name().startsWith("0011")).findFirst().orElseThrow();
+        MigrationFacts.Migration remove = new MigrationFacts.Migration("shop", "0011a", true, false, null, null, both.operations().subList(0, 1));
+        MigrationFacts.Migration add = new MigrationFacts.Migration("shop", "0011b", true, false, null, null, both.operations().subList(1, 2));
+        MigrationFacts pending = new MigrationFacts(all.django(), all.vendor(), "pending", null, null,
+                List.of(List.of("shop", "0000_in_use")), all.known(), all.leaves(), List.of(remove, add), null, null, false);
+
+        // when
+        MigrationPlan plan = MigrationClassifier.plan(pending);
+
+        // then: judged in one deploy, the AddField says what happens to the rows
+        assertThat(plan.migrations().get(1).operations().get(0).why()).anyMatch(w -> w.contains("looks like a rename of code to slug"));
+        // and alone (a manifest), the AddField of 0011b has no RemoveField beside it
+        assertThat(MigrationClassifier.isolated(pending).migrations().get(1).operations().get(0).why()).noneMatch(w -> w.contains("rename"));
+    }
+
+    static String why(String name) throws IOException {
+        return django52(name).operations().stream().flatMap(o -> o.why().stream()).collect(java.util.stream.Collectors.joining(" | "));
     }
 
     @Test
