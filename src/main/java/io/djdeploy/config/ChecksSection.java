@@ -18,15 +18,17 @@ final class ChecksSection implements Section<ChecksConfig> {
     static final Key<String> ENV_FILE_OWNER = Key.text("env_file_owner", D.envFileOwner(), v -> Rules.USER.matcher(v).matches() ? null
             : "'" + v + "' is not a user name");
     static final Key<Boolean> SHARED_MEDIA = Key.bool("shared_media", D.sharedMedia());
+    static final Key<ChecksConfig.Severity> MIGRATIONS_MISSING = Key.oneOf("migrations_missing", ChecksConfig.Severity.class, D.migrationsMissing());
 
     @Override
     public List<Key<?>> keys() {
-        return List.of(REQUIRED_ENV, FAIL_ON_WARNINGS, PUBLIC_URL, NGINX_SITE, MIN_FREE_MB, MIN_FREE_INODES, MAX_CLOCK_SKEW, ENV_FILE_OWNER, SHARED_MEDIA);
+        return List.of(REQUIRED_ENV, FAIL_ON_WARNINGS, PUBLIC_URL, NGINX_SITE, MIN_FREE_MB, MIN_FREE_INODES, MAX_CLOCK_SKEW, ENV_FILE_OWNER, SHARED_MEDIA, MIGRATIONS_MISSING);
     }
 
     @Override
     public ChecksConfig read(Values v) {
         return new ChecksConfig(v.get(REQUIRED_ENV), v.get(FAIL_ON_WARNINGS), v.get(PUBLIC_URL), v.get(NGINX_SITE),
-                v.get(MIN_FREE_MB), v.get(MIN_FREE_INODES), v.get(MAX_CLOCK_SKEW), v.get(ENV_FILE_OWNER), v.get(SHARED_MEDIA));
+                v.get(MIN_FREE_MB), v.get(MIN_FREE_INODES), v.get(MAX_CLOCK_SKEW), v.get(ENV_FILE_OWNER), v.get(SHARED_MEDIA),
+                v.get(MIGRATIONS_MISSING));
     }
 }

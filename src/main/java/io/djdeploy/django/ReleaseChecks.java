@@ -34,6 +34,7 @@ public final class ReleaseChecks {
     public static final String CHECK_DEPLOY = "check --deploy";
     public static final String SETTINGS_CHECKS = "settings checks";
     static final Pattern CHECK_ID = Pattern.compile("\\(([a-z_]+(?:\\.[a-z_]+)*\\.[WE]\\d{3})\\)");
+    static final Pattern MIGRATIONS_FOR = Pattern.compile("^Migrations for '([^']+)':$");
     static final Pattern PROXY_HEADER = Pattern.compile("proxy_set_header\\s+(\\S+)\\s+([^;]+);");
 
     private ReleaseChecks() {}
@@ -87,12 +88,18 @@ public final class ReleaseChecks {
             public String name() { return SETTINGS_CHECKS; }
             public List<Command> script(HostRun h, RunContext ctx) {
                 // without djdeploy's judgement of the facts, the script checks the one that stops a release: the database
-                return List.of(Command.assign("facts", factsCommand(h.ops().layout(), ctx)).andAlso(Command.of("printf", "%s", Shell.var("facts"))
+                Command c = Command.assign("facts", factsCommand(h.ops().layout(), ctx)).andAlso(Command.of("printf", "%s", Shell.var("facts"))
                         .pipe(Command.of("grep", "-q", "-E", "\"db_ok\": ?true")).orElse(Command.fail(
-                                "the database does not answer with the release's settings (db.reachable; djdeploy check says more)", 1))));
+                                "the database does not answer with the release's settings (db.reachable; djdeploy check says more)", 1)));
+                if (ctx.env().checks().migrationsMissing() == ChecksConfig.Severity.FAIL) {
+                    c = c.andAlso(makemigrationsCheck(h.ops().layout(), ctx).orElse(Command.fail(
+                            "the models have changes without a migration (django.migrations-missing: makemigrations --check)", 1)));
+                }
+                return List.of(c);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx)));
+                if (ctx.env().checks().migrationsMissing() != ChecksConfig.Severity.OFF) c.add(makemigrationsCheck(h.ops().layout(), ctx));
                 String site = ctx.env().checks().nginxSite();
                 if (site != null && h.config().hasRole(HostConfig.WEB)) c.add(Command.of("cat", site));
                 return c;
@@ -121,6 +128,7 @@ public final class ReleaseChecks {
                             "set STATIC_ROOT to a directory the deploy user can write (e.g. inside the release) and that nginx serves");
                 }
                 if (cfg.sharedMedia() && f.mediaInRelease() != null) sharedMedia(x, f.mediaInRelease(), x.host().ops().layout());
+                if (cfg.migrationsMissing() != ChecksConfig.Severity.OFF) migrationsMissing(x, cfg.migrationsMissing());
                 if (cfg.publicUrl() != null) {
                     boolean ok = Boolean.TRUE.equals(f.csrfTrustedOriginsCovers());
                     x.report("proxy.csrf-trusted-origins", ok, ok ? "CSRF_TRUSTED_ORIGINS covers " + origin(cfg.publicUrl())
@@ -133,6 +141,54 @@ public final class ReleaseChecks {
                 x.failOnChecks();
             }
         };
+    }
+
+    /** makemigrations --check --dry-run with the release's code: writes nothing, exits 1 when a model change has no migration. */
+    static Command makemigrationsCheck(ReleaseLayout l, RunContext ctx) {
+        return Manage.command(l, ctx.releaseId(), ctx.env().django(), "makemigrations", "--check", "--dry-run", "--noinput");
+    }
+
+    /**
+     * django.migrations-missing: models ahead of their migrations deploy as "nothing pending"
+     * while the code expects a schema no migration makes.
+     */
+    static void migrationsMissing(StepExec x, ChecksConfig.Severity severity) throws TransportException, InterruptedException {
+        Command c = makemigrationsCheck(x.host().ops().layout(), x.ctx());
+        CommandResult r = x.query(c);
+        List<String> missing = missingMigrations(r.stdout());
+        String fix = "run manage.py makemigrations and commit the migrations, then deploy that commit"
+                + " (or set checks.migrations_missing: warn)";
+        if (r.ok()) {
+            x.report("django.migrations-missing", true, "the migrations match the models", null);
+        } else if (missing.isEmpty()) {
+            x.report("django.migrations-missing", severity != ChecksConfig.Severity.FAIL,
+                    "makemigrations --check failed (exit " + r.exitCode() + "): " + CommandResult.lastLine(r.stderr() + "\n" + r.stdout()), fix);
+        } else if (severity == ChecksConfig.Severity.WARN) {
+            x.warn("django.migrations-missing: models without a migration (allowed by checks.migrations_missing: warn): " + String.join("; ", missing));
+        } else {
+            x.report("django.migrations-missing", false, "models without a migration: " + String.join("; ", missing), fix);
+        }
+    }
+
+    /** The migrations makemigrations would write, each with its operations ("notes.0004_note_title: Add field title to note"). */
+    static List<String> missingMigrations(String out) {
+        List<String> found = new ArrayList<>();
+        String app = null;
+        for (String line : out.split("\n")) {
+            String t = line.strip();
+            Matcher m = MIGRATIONS_FOR.matcher(t);
+            if (m.find()) {
+                app = m.group(1);
+            } else if (app != null && t.endsWith(".py") && t.contains("/migrations/")) {
+                String name = t.substring(t.lastIndexOf('/') + 1, t.length() - 3);
+                found.add(app + "." + name + ":");
+            } else if (app != null && t.length() > 2 && "-+~".indexOf(t.charAt(0)) >= 0 && t.charAt(1) == ' ' && !found.isEmpty()) {
+                // "- Add field" up to Django 5.0; "+ Add", "~ Alter", "- Remove" since 5.1
+                int last = found.size() - 1;
+                found.set(last, found.get(last) + (found.get(last).endsWith(":") ? " " : ", ") + t.substring(2));
+            }
+        }
+        return found;
     }
 
     /** shared.media: uploads written inside a release are deleted when keep_releases prunes it. */

@@ -19,6 +19,30 @@ class ReleaseChecksTest {
     }
 
     @Test
+    void missingMigrationsAreReadFromMakemigrationsCheckOutputOfEachDjango() {
+        // Django 3.2 and 4.2 mark operations with "-"; 5.1+ with "+", "~", "-"
+        String v32 = """
+                Migrations for 'notes':
+                  notes/migrations/0002_alter_note_title.py
+                    - Alter field title on note
+                """;
+        String v52 = """
+                Migrations for 'notes':
+                  notes/migrations/0002_alter_note_title.py
+                    ~ Alter field title on note
+                    + Add field done to note
+                Migrations for 'shop':
+                  shop/migrations/0007_remove_item_sku.py
+                    - Remove field sku from item
+                """;
+        assertThat(ReleaseChecks.missingMigrations(v32)).containsExactly("notes.0002_alter_note_title: Alter field title on note");
+        assertThat(ReleaseChecks.missingMigrations(v52)).containsExactly(
+                "notes.0002_alter_note_title: Alter field title on note, Add field done to note",
+                "shop.0007_remove_item_sku: Remove field sku from item");
+        assertThat(ReleaseChecks.missingMigrations("No changes detected\n")).isEmpty();
+    }
+
+    @Test
     void proxyHeadersOfAnNginxSiteAreFound() {
         String site = """
                 location / {
