@@ -99,9 +99,9 @@ public final class ReleaseChecks {
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx)));
-                if (ctx.env().checks().migrationsMissing() != ChecksConfig.Severity.OFF) c.add(makemigrationsCheck(h.ops().layout(), ctx));
                 String site = ctx.env().checks().nginxSite();
                 if (site != null && h.config().hasRole(HostConfig.WEB)) c.add(Command.of("cat", site));
+                if (ctx.env().checks().migrationsMissing() != ChecksConfig.Severity.OFF) c.add(makemigrationsCheck(h.ops().layout(), ctx));
                 return c;
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
