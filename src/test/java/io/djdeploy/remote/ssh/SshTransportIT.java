@@ -546,7 +546,11 @@ class SshTransportIT {
             try (SshTransport t = transport(viaAgent.withForwardAgent(true))) {
                 // then: it reaches our agent, through the one connection, for every command
                 assertThat(t.run(Command.sh("ssh-add -l")).out()).contains(fingerprint);
-                assertThat(t.run(Command.sh("ssh-add -l")).out()).contains(fingerprint);
+                // and: it signs through it, as git's ssh does to log in to a git server (here: this sshd again)
+                String login = t.run(Command.of("ssh", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "UserKnownHostsFile=" + knownHosts,
+                        "-o", "GlobalKnownHostsFile=/dev/null", "-i", "/nonexistent", "-p", String.valueOf(sshd.port), "root@127.0.0.1",
+                        "echo", "signed-by-agent").mergeStderr()).out();
+                assertThat(login).contains("signed-by-agent");
                 assertThat(t.connectionsOpened()).isEqualTo(1);
             }
             // and: off by default, the host sees no agent
