@@ -17,6 +17,13 @@ class DeployCommand extends EnvCommand {
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--maintenance", description = "Maintenance page on (nginx answers 503) from right before MIGRATE until SWITCH passed;"
+            + " on failure back to what it was. For migrations that cannot run under traffic.")
+    boolean maintenance;
+
+    @Option(names = "--message", paramLabel = "TEXT", description = "With --maintenance: the text on the page.")
+    String message;
+
     @Override
     public Integer call() {
         ref.check();
@@ -28,7 +35,10 @@ class DeployCommand extends EnvCommand {
                 throw new CliException(ExitCode.USAGE, "--approve-migrations: '" + id + "' is not app.migration (e.g. notes.0003_remove_note_body)");
             }
         }
+        if (message != null && !maintenance) throw new CliException(ExitCode.USAGE, "--message: only with --maintenance");
         EnvironmentConfig env = env();
-        return runWithHook(deployer(env, sink(), parallel), d -> d.deploy(ref.or(env), approved));
+        io.djdeploy.pipeline.Deployer d = deployer(env, sink(), parallel);
+        if (maintenance) d.maintenance(MaintenanceCommand.page(config.config, env, message));
+        return runWithHook(d, x -> x.deploy(ref.or(env), approved));
     }
 }

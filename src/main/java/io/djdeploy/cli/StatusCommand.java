@@ -37,6 +37,9 @@ class StatusCommand extends EnvCommand {
                 if (s.revision() != null) out.println("  deployed: " + s.revision().deployedAt() + " by " + s.revision().user());
             }
             if (s.web() != null) out.println("  web:      " + s.web());
+            if (Boolean.TRUE.equals(s.maintenance())) {
+                out.println("  maintenance: ON, nginx answers 503 but for the health URL (djdeploy maintenance off " + environment + " ends it)");
+            }
             if (s.health() != null) {
                 out.println("  health:   " + (s.health().ok() ? style.green("ok") + ", " : style.red("FAILING") + ", ") + s.health().describe(env().health(), s.current()));
             }

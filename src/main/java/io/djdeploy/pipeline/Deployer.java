@@ -45,6 +45,7 @@ public final class Deployer implements AutoCloseable {
     private final RunLedger ledger;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile MigrationPlan lastPlan;
+    private Maintenance maintenance;
 
     public Deployer(EnvironmentConfig env, java.util.function.Function<HostConfig, Transport> transports, EventSink events,
                     Identity who, Clock clock, byte[] helper, int parallel) {
@@ -66,6 +67,12 @@ public final class Deployer implements AutoCloseable {
         this.ledger = new RunLedger(clock, redactor);
     }
 
+    /** `deploy --maintenance`: maintenance on around MIGRATE with this page, back as it was after SWITCH or on failure. */
+    public Deployer maintenance(String page) {
+        this.maintenance = page == null ? null : new Maintenance(page);
+        return this;
+    }
+
     /** What a rollback does when the database holds migrations the target does not know. */
     public enum SchemaMode {
         /** stop and explain unless every newer migration is expand-only */
@@ -85,7 +92,12 @@ public final class Deployer implements AutoCloseable {
         Run run = start("deploy", ref, null);
         run.ctx().approvedMigrations(approvedMigrations);
         try {
-            RunResult stopped = drive(run, Pipelines.deploy());
+            RunResult stopped;
+            try {
+                stopped = drive(run, maintenance == null ? Pipelines.deploy() : maintenance.around(Pipelines.deploy()));
+            } finally {
+                if (maintenance != null) maintenance.restore(run);   // a failed or stopped run: back to what it was
+            }
             if (stopped != null) return finish(run, stopped);
             run.hosts().forEach(h -> h.status("deployed"));
             ledger.close(run, "success", null, null);

@@ -45,7 +45,7 @@ public final class Operations {
     }
 
     public record HostStatus(String host, List<String> roles, String current, Revision revision, LockInfo lock,
-                             LedgerEntry last, HealthCheck.Result health, String error, String web) {}
+                             LedgerEntry last, HealthCheck.Result health, String error, String web, Boolean maintenance) {}
 
     public List<HostStatus> status() throws InterruptedException {
         List<HostStatus> out = new ArrayList<>();
@@ -69,9 +69,11 @@ public final class Operations {
                 if (env.web().blueGreen() && hc.hasRole(HostConfig.WEB)) {
                     web = io.djdeploy.web.BlueGreen.describe(t.run(io.djdeploy.web.BlueGreen.stateCommand(env, ops.layout())).out());
                 }
-                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), current, rev, lock, last, health, null, web));
+                // web hosts only: the maintenance page is nginx's
+                Boolean maintenance = hc.hasRole(HostConfig.WEB) ? Maintenance.isOn(t, ops.layout()) : null;
+                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), current, rev, lock, last, health, null, web, maintenance));
             } catch (TransportException e) {
-                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), null, null, null, null, null, e.getMessage(), null));
+                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), null, null, null, null, null, e.getMessage(), null, null));
             }
         }
         return out;

@@ -8,6 +8,7 @@ import io.djdeploy.django.VenvStep;
 import io.djdeploy.step.Phase;
 import io.djdeploy.step.Step;
 import io.djdeploy.web.BlueGreen;
+import io.djdeploy.web.StaticArchive;
 import io.djdeploy.web.WebSteps;
 
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class Pipelines {
             .then(CommitAgreement::agree);
     static final PhaseSpec PREPARE = barrier(Phase.PREPARE,
             CoreSteps.code(), LocalHooks.upload(), CoreSteps.helper(), CoreSteps.shared(), new VenvStep(), ReleaseChecks.checkDeploy(),
-            DjangoSteps.collectstatic(), ReleaseChecks.settings(), CoreSteps.revision(),
+            DjangoSteps.collectstatic(), StaticArchive.link(), ReleaseChecks.settings(), CoreSteps.revision(),
             HookSteps.at(HookConfig.Point.AFTER_PREPARE));
     static final PhaseSpec GATE = barrier(Phase.GATE,
             MigrationSteps.analyze());
@@ -103,7 +104,7 @@ public final class Pipelines {
     }
 
     static final PhaseSpec FINALIZE = bestEffort(Phase.FINALIZE,
-            CoreSteps.cleanup());
+            CoreSteps.cleanup(), StaticArchive.prune());
 
     public static List<PhaseSpec> deploy() {
         return List.of(

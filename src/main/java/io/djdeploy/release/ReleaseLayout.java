@@ -52,6 +52,16 @@ public record ReleaseLayout(String deployTo) {
         return deployTo + "/shared";
     }
 
+    /** Present while maintenance is on: nginx answers 503 with this page (docs/maintenance.md). */
+    public String maintenancePage() {
+        return shared() + "/maintenance.html";
+    }
+
+    /** Hashed static files of every kept release, hard-linked (docs/web.md, "Old assets"). */
+    public String staticArchive() {
+        return shared() + "/static-archive";
+    }
+
     public String repo() {
         return deployTo + "/repo";
     }

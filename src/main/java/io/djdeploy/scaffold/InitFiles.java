@@ -67,7 +67,7 @@ public final class InitFiles {
         String staticDir = p.staticRoot().startsWith("/") ? p.staticRoot() : deployTo + "/current/" + p.staticRoot();
         String mediaDir = p.mediaRoot().startsWith("/") ? p.mediaRoot() : deployTo + "/shared/" + p.mediaRoot();
         return new ServiceFiles.Site(c.app(), c.domain(), upstreamInclude, listen, p.staticUrl(), staticDir,
-                p.mediaUrl(), mediaDir, p.sslHeader(), p.sslValue());
+                p.mediaUrl(), mediaDir, p.sslHeader(), p.sslValue(), deployTo, "/healthz/");
     }
 
     /** Every file but the checklist (which needs the parsed deploy.yml), in the order they are listed. */

@@ -165,8 +165,16 @@ public final class ServiceFiles {
      * @param sslValue        the value it expects for https (e.g. {@code https})
      */
     public record Site(String app, String domain, String upstreamInclude, String listen, String staticUrl, String staticDir,
-                       String mediaUrl, String mediaDir, String sslHeader, String sslValue) {
+                       String mediaUrl, String mediaDir, String sslHeader, String sslValue, String deployTo, String healthPath) {
+        /** Without deploy_to: no maintenance page and no archive of old static files. */
+        public Site(String app, String domain, String upstreamInclude, String listen, String staticUrl, String staticDir,
+                    String mediaUrl, String mediaDir, String sslHeader, String sslValue) {
+            this(app, domain, upstreamInclude, listen, staticUrl, staticDir, mediaUrl, mediaDir, sslHeader, sslValue, null, null);
+        }
+
         public Site {
+            require(deployTo == null || SAFE_PATH.matcher(deployTo).matches(), "deploy_to", deployTo);
+            require(healthPath == null || healthPath.matches("/[A-Za-z0-9._/-]*"), "health path", healthPath);
             require(NAME.matcher(app).matches(), "app", app);
             require(domain.matches("[A-Za-z0-9*][A-Za-z0-9.*-]*"), "domain", domain);
             require(SAFE_PATH.matcher(upstreamInclude).matches(), "upstream include", upstreamInclude);
@@ -204,6 +212,9 @@ public final class ServiceFiles {
         v.put("ssl_value", s.sslValue() == null ? "https" : s.sslValue());
         v.put("ssl_header_value", scheme ? "$scheme" : mapVar);
         v.put("also_forwarded_proto", !header.equalsIgnoreCase("X-Forwarded-Proto"));
+        v.put("shared", s.deployTo() != null);
+        v.put("shared_dir", s.deployTo() == null ? "" : trimSlash(s.deployTo()) + "/shared");
+        v.put("health_path", s.healthPath() == null ? "/healthz/" : s.healthPath());
         return t.render("nginx/site.conf", v);
     }
 

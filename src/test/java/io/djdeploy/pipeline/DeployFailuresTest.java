@@ -6,6 +6,7 @@ import io.djdeploy.step.Phase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -165,6 +166,50 @@ class DeployFailuresTest {
         assertThat(check.detail()).contains("MEDIA_ROOT = /srv/shop/releases/x/uploads");
         assertThat(check.fix()).contains("/srv/shop/shared", "shared.dirs");
         assertThat(fleet.host("web2").ran("settings-facts --release-dir /srv/shop/releases/" + NEW)).isTrue();
+    }
+
+    @Test
+    void deployMaintenanceIsOnFromBeforeMigrateUntilTheSwitchPassedOnEveryWebHost() {
+        // given
+        pending(fleet.host("web1"), ADD);
+
+        // when
+        RunResult r = fleet.deployer.maintenance("<p>back soon</p>").deploy("v3");
+
+        // then: on after GATE, before the migration; off once SWITCH passed; web hosts only
+        assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
+        List<String> web1 = fleet.host("web1").commands();
+        int on = indexOf(web1, "tee /srv/shop/shared/maintenance.html.tmp");
+        int migrate = indexOf(web1, "manage.py migrate");
+        int off = indexOf(web1, "rm -f /srv/shop/shared/maintenance.html");
+        int switched = indexOf(web1, "mv -T current.tmp current");
+        assertThat(on).isPositive().isLessThan(migrate);
+        assertThat(off).isGreaterThan(switched);
+        assertThat(fleet.ledger("web2")).contains("maintenance on " + NEW, "maintenance off " + NEW);
+        assertThat(fleet.host("worker1").ran("maintenance.html")).isFalse();
+    }
+
+    @Test
+    void aFailedMigrationUnderMaintenancePutsItBackAsItWas() {
+        // given: web2 already was in maintenance (turned on by hand)
+        pending(fleet.host("web1"), ADD);
+        fleet.host("web1").on("manage.py migrate", fail(1, "django.db.utils.OperationalError: locked"));
+        fleet.host("web2").on("test -f /srv/shop/shared/maintenance.html", FakeHost.answer("maintenance on"));
+
+        // when
+        RunResult r = fleet.deployer.maintenance("<p>back soon</p>").deploy("v3");
+
+        // then: web1 and web3 off again, web2 stays on
+        assertThat(r.result()).isEqualTo(RunResult.Result.FAILED);
+        assertThat(fleet.host("web1").ran("rm -f /srv/shop/shared/maintenance.html")).isTrue();
+        assertThat(fleet.host("web3").ran("rm -f /srv/shop/shared/maintenance.html")).isTrue();
+        assertThat(fleet.host("web2").ran("rm -f /srv/shop/shared/maintenance.html")).isFalse();
+        assertThat(fleet.ledger("web1")).contains("maintenance on " + NEW, "maintenance off " + NEW);
+    }
+
+    static int indexOf(List<String> commands, String fragment) {
+        for (int i = 0; i < commands.size(); i++) if (commands.get(i).contains(fragment)) return i;
+        return -1;
     }
 
     @Test
