@@ -91,8 +91,8 @@ class JsonEventsTest {
         String out = render(json -> {
             json.value("host_status", new Operations.HostStatus("web1", List.of("web"), "20261201020000",
                     new Revision("20261201020000", "v1", "abc", "alice", "2026-12-01T02:00:00Z"),
-                    new LockInfo("bob", "ci", 42L, "v2", "2026-12-01T02:00:00Z", "deploy", "r1"), null, null, null, "blue"));
-            json.value("host_status", new Operations.HostStatus("web2", List.of("web"), null, null, null, null, null, "refused", null));
+                    new LockInfo("bob", "ci", 42L, "v2", "2026-12-01T02:00:00Z", "deploy", "r1"), null, null, null, "blue", true));
+            json.value("host_status", new Operations.HostStatus("web2", List.of("web"), null, null, null, null, null, "refused", null, null));
             json.value("planned_step", new Deployer.PlannedStep(Phase.LOCK, "web1", "lock", List.of("mkdir x")));
             json.value("report", new ReportCommand.Written("deploy", "20261201020000", List.of("web1"), "r.html"));
             json.value("locked", java.util.Map.of("environment", "production", "hosts", List.of("web1")));
