@@ -143,7 +143,11 @@ class InitTest {
                 "location /assets/ {\n        alias /srv/shop/current/public/assets/;", "alias /var/lib/shop/media/;");
         assertThat(Files.readString(dir.resolve("deploy/env.example"))).contains("SECRET_KEY=replace-me\n",
                 "# required: the settings read os.environ[\"DATABASE_URL\"]\nDATABASE_URL=\n", "# SENTRY_DSN=\n");
-        assertThat(Files.readString(dir.resolve("deploy/supervisor/shop.conf"))).contains("[program:shop-celery]", "[program:shop-beat]");
+        String programs = Files.readString(dir.resolve("deploy/supervisor/shop.conf"));
+        assertThat(programs).contains("[program:shop-celery]", "[program:shop-beat]");
+        // a worker's restart is graceful: TERM to celery's main process only (CeleryIT shows a running task finishing)
+        String worker = programs.substring(programs.indexOf("[program:shop-celery]"), programs.indexOf("[program:shop-beat]"));
+        assertThat(worker).contains("stopsignal=TERM", "\nstopasgroup=false", "\nkillasgroup=true");
         EnvironmentConfig env = load(dir).environments().get("production");
         assertThat(env.python().requirements()).containsExactly("requirements/production.txt");
         assertThat(env.django().settings()).isEqualTo("shop.settings.production");
