@@ -85,7 +85,7 @@ final class LiveRenderer implements EventSink, AutoCloseable {
         if (status == null || done) return;
         try {
             List<AttributedString> lines = new ArrayList<>();
-            for (String l : block(hosts, System.nanoTime(), terminal.getWidth())) lines.add(new AttributedString(l));
+            for (String l : block(hosts, System.nanoTime(), terminal.getSize().getColumns())) lines.add(new AttributedString(l));
             status.update(lines);
         } catch (RuntimeException e) {
             // drawing the block must never break a deploy; the plain log goes on

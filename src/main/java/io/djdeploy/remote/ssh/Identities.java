@@ -157,7 +157,7 @@ final class Identities {
     private static String reason(Throwable e) {
         String m = e.getMessage();
         if (m != null && (m.contains("ed25519") || m.toLowerCase().contains("eddsa")) && !SecurityUtils.isEDDSACurveSupported()) {
-            return "ed25519 keys need the net.i2p.crypto:eddsa library next to Apache MINA SSHD 2.14, and it is not in this build";
+            return "ed25519 keys need Bouncy Castle (bcprov) next to Apache MINA SSHD, and it is not in this build";
         }
         return m != null ? m : e.getClass().getSimpleName();
     }

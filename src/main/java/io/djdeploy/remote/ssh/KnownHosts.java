@@ -29,7 +29,7 @@ import javax.crypto.spec.SecretKeySpec;
  * OpenSSH known_hosts, strictly: a host whose key is not listed is refused unless the run
  * accepts new keys; a host listed with other keys is always refused. Parsed here rather than
  * with MINA's KnownHostEntry, which skips lines whose key type this JVM cannot decode (ed25519
- * without the eddsa library) and so would turn a known host into an unknown one.
+ * without an EdDSA provider) and so would turn a known host into an unknown one.
  */
 final class KnownHosts {
     static final Path GLOBAL = Path.of("/etc/ssh/ssh_known_hosts");
@@ -129,7 +129,7 @@ final class KnownHosts {
                 + keyscan(host, port, type) + " >> " + shellWord(file.toString()));
     }
 
-    /** Why a listed key cannot have been offered: this JVM cannot use its type (ed25519 without the eddsa library). */
+    /** Why a listed key cannot have been offered: this JVM cannot use its type (ed25519 without an EdDSA provider). */
     private static String unusable(List<Known> listed) {
         Set<String> usable = SshConnect.signatures(Set.of()).stream().map(f -> SshConnect.keyType(f.getName()))
                 .collect(Collectors.toSet());

@@ -58,6 +58,10 @@ final class SshConnect {
         if (!options.keepaliveInterval().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, options.keepaliveInterval());
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, 3);
+            // a peer that stopped answering will not read our DISCONNECT either: since MINA 2.15 the
+            // close waits DISCONNECT_TIMEOUT (10 s by default) for it to be sent before the session
+            // counts as lost; wait one keepalive interval instead
+            CoreModuleProperties.DISCONNECT_TIMEOUT.set(c, options.keepaliveInterval());
         }
         return c;
     }

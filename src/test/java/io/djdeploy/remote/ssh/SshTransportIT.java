@@ -438,7 +438,8 @@ class SshTransportIT {
 
     @Test
     void ed25519IsSupportedInThisBuild() {
-        // OpenSSH's default key type: MINA SSHD 2.x needs net.i2p.crypto:eddsa on the class path for it
+        // OpenSSH's default key type: MINA SSHD 2.x signs it through Bouncy Castle
+        // (bcprov), which replaced the unmaintained net.i2p.crypto:eddsa
         assertThat(BuiltinSignatures.ed25519.isSupported()).isTrue();
     }
 
