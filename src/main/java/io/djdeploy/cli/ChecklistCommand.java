@@ -54,6 +54,28 @@ class ChecklistCommand extends EnvCommand {
      *
      * @param source the config file named in the text
      */
+    /**
+     * A command as a person runs it by hand: djdeploy's connection probe ({@code true}) is the
+     * person's {@code ssh}, and the read of the env file (djdeploy feeds it to its redactor and
+     * prints nothing) would print every secret on their terminal, so it lists the keys only.
+     */
+    static String forPerson(String command, Deployer.PlannedStep s, EnvironmentConfig env) {
+        if (s.phase() == Phase.CONNECT && command.equals("true")) {
+            HostConfig h = env.hosts().stream().filter(x -> x.host().equals(s.host())).findFirst().orElse(null);
+            if (h == null || h.local()) return "# this machine: open a shell as the deploy user";
+            return io.djdeploy.remote.Shell.join(h.port() == null ? List.of("ssh", login(h)) : List.of("ssh", "-p", String.valueOf(h.port()), login(h)));
+        }
+        String envFile = env.django().envFile();
+        if (envFile != null && command.equals(io.djdeploy.remote.Shell.join("cat", envFile))) {
+            return io.djdeploy.remote.Shell.join("cut", "-d=", "-f1", envFile) + "   # the keys it sets; never print the values";
+        }
+        return command;
+    }
+
+    private static String login(HostConfig h) {
+        return h.user() == null ? h.host() : h.user() + "@" + h.host();
+    }
+
     static void render(PrintWriter out, EnvironmentConfig env, String theRef, String source, List<Deployer.PlannedStep> plan,
                        io.djdeploy.step.Redactor redactor) {
         out.println("# Release checklist: " + env.app() + " " + env.name() + " " + theRef);
@@ -82,7 +104,7 @@ class ChecklistCommand extends EnvCommand {
             out.println("- [ ] " + s.step());
             out.println();
             out.println("  ```sh");
-            for (String c : s.commands()) out.println("  " + redactor.apply(c));
+            for (String c : s.commands()) out.println("  " + redactor.apply(forPerson(c, s, env)));
             out.println("  ```");
         }
         out.println();

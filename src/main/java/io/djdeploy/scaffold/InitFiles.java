@@ -21,6 +21,7 @@ public final class InitFiles {
     private InitFiles() {}
 
     public static final String ENVIRONMENT = "production";
+    public static final String STAGING = "staging";
     public static final String CHECKLIST = "deploy/CHECKLIST.md";
     /** gunicorn's rule of thumb is 2 x cores + 1; the target's cores are unknown here. */
     static final int WORKERS = 3;
@@ -85,6 +86,7 @@ public final class InitFiles {
             files.put("deploy/systemd/" + app + "-celery.service", ServiceFiles.systemdCelery(t, spec));
             files.put("deploy/systemd/" + app + "-beat.service", ServiceFiles.systemdBeat(t, spec));
         }
+        files.put("deploy/gunicorn.conf.py", ServiceFiles.gunicornConf(t, spec));
         files.put("deploy/supervisor/" + app + ".conf", ServiceFiles.supervisor(t, spec, c.strategy() == Strategy.BLUE_GREEN));
         files.put("deploy/nginx/" + app + ".conf", ServiceFiles.nginxSite(t, site(p, c, "80", c.upstreamInclude())));
         files.put("deploy/nginx/" + app + "-upstream.conf", ServiceFiles.nginxUpstream(t, app));
@@ -175,6 +177,16 @@ public final class InitFiles {
             b.append("        user: ").append(c.user()).append('\n');
             b.append("        roles: ").append(list(roles)).append('\n');
         }
+        // a rehearsal of production (same layout and units, its own host, database and env file):
+        // deploy a ref there first with `djdeploy deploy staging`
+        List<String> roles = new ArrayList<>(List.of("web", "migrate"));
+        if (p.celery()) roles.addAll(List.of("worker", "beat"));
+        b.append("\n  ").append(STAGING).append(":                              # replace the host with your staging server\n");
+        b.append("    deploy_to: ").append(trim(c.deployTo())).append('\n');
+        b.append("    hosts:\n");
+        b.append("      - host: ").append(yaml("staging." + c.domain())).append('\n');
+        b.append("        user: ").append(c.user()).append('\n');
+        b.append("        roles: ").append(list(roles)).append('\n');
         return b.toString();
     }
 
@@ -242,6 +254,8 @@ public final class InitFiles {
         s.add("Env file: install -d -o root -g " + app + " -m 0750 /etc/" + app + " && install -o root -g " + app + " -m 0640 deploy/env.example "
                 + c.envFile() + ", then set the real values there (SECRET_KEY first).");
         s.add(codeStep(c));
+        s.add("gunicorn: install -o root -g " + app + " -m 0640 deploy/gunicorn.conf.py " + ServiceFiles.gunicornConfPath(spec(p, c))
+                + " (workers, timeouts, max_requests; every unit and program loads it).");
         if (systemd) {
             s.add("Units: copy deploy/systemd/* to /etc/systemd/system/ and run systemctl daemon-reload; "
                     + (bg ? "djdeploy starts and stops " + app + "-web@blue and " + app + "-web@green itself."
@@ -302,29 +316,11 @@ public final class InitFiles {
     // ------------------------------------------------------------------ CI
 
     static String githubWorkflow(TextTemplates t, InitProject p, Choices c) {
-        return t.render("ci/github-deploy.yml", ciValues(p, c));
+        return t.render("ci/github-deploy.yml", CiValues.of(p, c, CiValues.Pin.current()));
     }
 
     static String gitlabCi(TextTemplates t, InitProject p, Choices c) {
-        return t.render("ci/gitlab-ci.yml", ciValues(p, c));
-    }
-
-    private static Map<String, Object> ciValues(InitProject p, Choices c) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("app", c.app());
-        v.put("environment", ENVIRONMENT);
-        v.put("branch", c.ref());
-        v.put("user", c.user());
-        v.put("settings", p.settingsModule());
-        v.put("requirements", !p.requirements().isEmpty());
-        v.put("requirements_args", pipArgs(p));
-        return v;
-    }
-
-    private static String pipArgs(InitProject p) {
-        StringBuilder b = new StringBuilder();
-        for (String r : p.requirements()) b.append(b.isEmpty() ? "" : " ").append("-r ").append(r);
-        return b.toString();
+        return t.render("ci/gitlab-ci.yml", CiValues.of(p, c, CiValues.Pin.current()));
     }
 
     // ------------------------------------------------------------------ YAML

@@ -34,7 +34,7 @@ public final class TextTemplates {
     /** Every template djdeploy renders; docs/templates.md lists each with its placeholders. */
     public static final List<String> NAMES = List.of(
             "systemd/web@.service", "systemd/web.service", "systemd/web.socket", "systemd/celery.service", "systemd/beat.service",
-            "supervisor/programs.conf", "nginx/site.conf", "nginx/upstream.conf",
+            "supervisor/programs.conf", "gunicorn/gunicorn.conf.py", "nginx/site.conf", "nginx/upstream.conf",
             "ci/github-deploy.yml", "ci/gitlab-ci.yml", "django/healthz.py", "export/lib.sh", "report/report.css",
             "demo/supervisord.conf", "maintenance/page.html");
 

@@ -1,9 +1,11 @@
 package io.djdeploy.web;
 
 import io.djdeploy.config.WebConfig;
+import io.djdeploy.remote.Shell;
 import io.djdeploy.template.TextTemplates;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -30,6 +32,11 @@ public final class ServiceFiles {
 
     /** gunicorn waits graceful_timeout (30 s by default) for workers on TERM; stop later than that. */
     static final int STOP_TIMEOUT_SECONDS = 40;
+    /** gunicorn.conf.py's timeout and graceful_timeout (gunicorn's defaults). */
+    static final int GUNICORN_TIMEOUT_SECONDS = 30;
+    static final int GRACEFUL_TIMEOUT_SECONDS = 30;
+    /** nginx's proxy_read_timeout: a little over gunicorn's, so that gunicorn's fires first and logs the request. */
+    static final int PROXY_READ_TIMEOUT_SECONDS = GUNICORN_TIMEOUT_SECONDS + 5;
 
     /**
      * @param app            service and path name ({@code <app>-web}, {@code /run/<app>})
@@ -88,12 +95,28 @@ public final class ServiceFiles {
         v.put("socket_dir", socketDir(s));
         v.put("live_socket", BlueGreenNames.liveSocket(socketDir(s)));
         v.put("stop_timeout", String.valueOf(STOP_TIMEOUT_SECONDS));
+        v.put("gunicorn_conf", gunicornConfPath(s));
+        v.put("gunicorn_timeout", String.valueOf(GUNICORN_TIMEOUT_SECONDS));
+        v.put("graceful_timeout", String.valueOf(GRACEFUL_TIMEOUT_SECONDS));
+        v.put("proxy_read_timeout", String.valueOf(PROXY_READ_TIMEOUT_SECONDS));
+        // ProtectHome=yes hides /home: a release root there must stay readable (and shared/ writable)
+        v.put("protect_home", s.deployTo().matches("/(home|root|run/user)(/.*)?") ? "read-only" : "yes");
         for (String color : WebConfig.COLORS) {
             v.put(color + "_link", BlueGreenNames.colorLink(s.deployTo(), color));
             v.put(color + "_socket", BlueGreenNames.colorSocket(socketDir(s), color));
             v.put(color + "_program", BlueGreenNames.supervisorProgram(s.app(), color));
         }
         return v;
+    }
+
+    /** Where gunicorn.conf.py is installed: next to the env file ({@code /etc/<app>/gunicorn.conf.py}). */
+    public static String gunicornConfPath(Spec s) {
+        return s.envFile().substring(0, s.envFile().lastIndexOf('/') + 1) + "gunicorn.conf.py";
+    }
+
+    /** {@code gunicorn.conf.py}: the tunables every web unit and supervisor program loads with --config. */
+    public static String gunicornConf(TextTemplates t, Spec s) {
+        return t.render("gunicorn/gunicorn.conf.py", values(s));
     }
 
     // ------------------------------------------------------------------ systemd
@@ -139,7 +162,35 @@ public final class ServiceFiles {
     public static String supervisor(TextTemplates t, Spec s, boolean blueGreen) {
         Map<String, Object> v = values(s);
         v.put("web_autostart", String.valueOf(!blueGreen));
+        String live = BlueGreenNames.liveSocket(socketDir(s));
+        v.put("web_command", withEnvFile(s, gunicorn(s, s.deployTo() + "/current", live)));
+        for (String color : WebConfig.COLORS) {
+            String link = BlueGreenNames.colorLink(s.deployTo(), color);
+            v.put(color + "_command", withEnvFile(s, gunicorn(s, link, BlueGreenNames.colorSocket(socketDir(s), color))));
+        }
+        String python = s.deployTo() + "/current/.venv/bin/python";
+        v.put("celery_command", s.celery() ? withEnvFile(s, List.of(python, "-m", "celery", "-A", s.celeryApp(), "worker", "--loglevel", "INFO")) : "");
+        v.put("beat_command", s.celery() ? withEnvFile(s, List.of(python, "-m", "celery", "-A", s.celeryApp(), "beat", "--loglevel", "INFO",
+                "--schedule", "/var/lib/" + s.app() + "/celerybeat-schedule")) : "");
         return t.render("supervisor/programs.conf", v);
+    }
+
+    /** gunicorn on {@code dir} (the current or a color link: --chdir it, see the units) bound to {@code socket}. */
+    private static List<String> gunicorn(Spec s, String dir, String socket) {
+        return List.of(dir + "/.venv/bin/python", "-m", "gunicorn", "--chdir", dir, "--bind", "unix:" + socket,
+                "--config", gunicornConfPath(s), s.wsgiApp());
+    }
+
+    /**
+     * A supervisor command= that loads the env file itself, as systemd's EnvironmentFile= does:
+     * supervisor cannot read one, and the app's settings then need no loader of their own.
+     * {@code set -a} exports every assignment the file makes; exec leaves no shell in between,
+     * so supervisor's signals reach the program. supervisor splits command= like a POSIX shell
+     * (shlex), so the script is one quoted word.
+     */
+    static String withEnvFile(Spec s, List<String> argv) {
+        String script = "set -a; . " + Shell.quote(s.envFile()) + "; set +a; exec " + Shell.join(argv);
+        return "/bin/sh -c " + Shell.quote(script);
     }
 
     // ------------------------------------------------------------------ nginx
@@ -199,6 +250,11 @@ public final class ServiceFiles {
         v.put("upstream_include", s.upstreamInclude());
         v.put("upstream", BlueGreenNames.upstreamName(s.app()));
         v.put("listen", s.listen());
+        // a bare port also listens on IPv6; an address:port listens where it says
+        v.put("ipv6", s.listen().matches("[0-9]+"));
+        v.put("ipv6_listen", "[::]:" + s.listen());
+        v.put("gunicorn_timeout", String.valueOf(GUNICORN_TIMEOUT_SECONDS));
+        v.put("proxy_read_timeout", String.valueOf(PROXY_READ_TIMEOUT_SECONDS));
         v.put("static", s.staticUrl() != null);
         v.put("static_url", s.staticUrl() == null ? "" : s.staticUrl());
         v.put("static_dir", s.staticUrl() == null ? "" : trimSlash(s.staticDir()));
@@ -207,6 +263,7 @@ public final class ServiceFiles {
         v.put("media_dir", s.mediaUrl() == null ? "" : trimSlash(s.mediaDir()));
         v.put("https_map", !scheme);
         v.put("https_var", mapVar);
+        v.put("static_cache_var", "$" + BlueGreenNames.upstreamName(s.app()) + "_static_cache");
         v.put("ssl_header_set", s.sslHeader() != null);
         v.put("ssl_header", header);
         v.put("ssl_value", s.sslValue() == null ? "https" : s.sslValue());

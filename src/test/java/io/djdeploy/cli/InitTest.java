@@ -196,6 +196,13 @@ class InitTest {
         String written = Files.readString(dir.resolve("deploy/CHECKLIST.md"));
         assertThat(written).startsWith("# Release checklist: demo production main\n").contains("## SWITCH", "from deploy.yml.");
         assertThat(withoutIds(written)).isEqualTo(withoutIds(checklist.out().replace(dir.resolve("deploy.yml").toString(), "deploy.yml")));
+        // a person following it logs in first, and never prints the env file's secrets on their terminal
+        String firstCommand = written.substring(written.indexOf("```sh\n") + 6).lines().findFirst().orElseThrow().strip();
+        assertThat(firstCommand).isEqualTo("ssh deploy@web1.example.com");
+        assertThat(written).doesNotContain("cat /etc/demo/demo.env").contains("cut -d= -f1 /etc/demo/demo.env");
+        // and a staging environment stands next to production
+        assertThat(load(dir).environments()).containsKeys("production", "staging");
+        assertThat(load(dir).environments().get("staging").hosts()).extracting(h -> h.host()).containsExactly("staging.shop.example.com");
 
         String env0 = Files.readString(dir.resolve("deploy/env.example"));
         assertThat(env0).contains("SECRET_KEY=replace-me\n", "ALLOWED_HOSTS=shop.example.com,127.0.0.1\n",
@@ -228,7 +235,7 @@ class InitTest {
         assertThat(Files.readString(dir.resolve("deploy/systemd/shop-web@.service"))).contains("--chdir /opt/shop/%i");
         // the plain supervisor program starts at boot unless the colors run the site
         assertThat(Files.readString(dir.resolve("deploy/supervisor/shop.conf")))
-                .contains("[program:shop-web]\ncommand=/opt/shop/current/.venv/bin/python")
+                .contains("[program:shop-web]\ncommand=/bin/sh -c 'set -a; . /etc/shop/shop.env; set +a; exec /opt/shop/current/.venv/bin/python")
                 .contains(strategy.equals("blue-green") ? "logfile_backups=5\n\n; blue-green" : "autostart=true");
     }
 
@@ -259,8 +266,8 @@ class InitTest {
         assertThat(deploy.get("resource_group")).isEqualTo("production");
         assertThat(deploy.get("interruptible")).isEqualTo(false);
         assertThat(String.valueOf(deploy.get("before_script"))).contains("openjdk-17", "install -m 0600 \"$DEPLOY_SSH_KEY\" ~/.ssh/djdeploy_key");
-        assertThat((List<Object>) deploy.get("script")).containsExactly("djdeploy migrations --local . || [ $? -eq 10 ]",
-                "djdeploy deploy production --ref \"$CI_COMMIT_SHA\"");
+        assertThat((List<Object>) deploy.get("script")).hasSize(2).last().isEqualTo("djdeploy deploy production --ref \"$CI_COMMIT_SHA\"");
+        assertThat((String) ((List<Object>) deploy.get("script")).get(0)).contains("djdeploy migrations --local . --since \"$since\" || [ $? -eq 10 ]");
         assertThat(String.valueOf(((Map<?, ?>) gitlab.get("test")).get("script"))).contains("manage.py test");
     }
 

@@ -137,6 +137,37 @@ class InitIT {
         assertThat(bad).anyMatch(m -> m.contains("Unknown key 'Tpye'")).anyMatch(m -> m.contains("kill mode"));
     }
 
+    /**
+     * systemd's own rating of the sandbox (systemd-analyze security, offline: from the unit file,
+     * nothing loaded): 0 is locked down, 10 is a plain service. The web and worker units must
+     * stay at 4.0 or below ("OK"); a unit without the hardening lines rates far above.
+     */
+    @Test
+    void theWebAndWorkerUnitsRateAnExposureOfAtMost4(@TempDir Path tmp) throws Exception {
+        // given: a project with Celery, so that the worker and beat units are written too
+        Path units = init(tmp, true).resolve("deploy/systemd");
+
+        // then
+        for (String unit : List.of("demo-web.service", "demo-web@.service", "demo-celery.service", "demo-beat.service")) {
+            assertThat(exposure(units.resolve(unit))).as(unit).isLessThanOrEqualTo(4.0);
+        }
+
+        // negative: the same web unit without its hardening lines is rated as exposed
+        Pattern hardening = Pattern.compile("(NoNewPrivileges|Protect\\w+|Private\\w+|Restrict\\w+|SystemCall\\w+|CapabilityBoundingSet"
+                + "|AmbientCapabilities|LockPersonality|DevicePolicy|KeyringMode|RemoveIPC|ReadWritePaths)=.*");
+        Path bare = Files.createDirectories(tmp.resolve("bare")).resolve("demo-web.service");
+        Files.writeString(bare, String.join("\n", Files.readAllLines(units.resolve("demo-web.service")).stream()
+                .filter(l -> !hardening.matcher(l).matches()).toList()) + "\n");
+        assertThat(exposure(bare)).isGreaterThan(8.0);
+    }
+
+    static double exposure(Path unit) throws Exception {
+        Site.Run r = exec(List.of(SYSTEMD_ANALYZE, "security", "--offline=true", "--no-pager", unit.toString()), unit.getParent());
+        java.util.regex.Matcher m = Pattern.compile("Overall exposure level for \\S+: ([0-9.]+)").matcher(r.output());
+        assertThat(m.find()).as(r.output()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     /** Every line systemd-analyze prints about the units (it exits 0 on most problems). */
     static List<String> verify(Path unitDir, List<String> units) throws Exception {
         List<String> argv = new ArrayList<>(List.of(SYSTEMD_ANALYZE, "verify", "--man=no"));
@@ -206,6 +237,8 @@ class InitIT {
         // itself: drop those, so the generated ones (same names) are the only definitions
         String programs = Files.readString(project.resolve("deploy/supervisor/demo.conf")).replace("\nuser=demo\n", "\nuser=root\n");
         Files.writeString(etc.resolve("supervisor.d/demo.conf"), programs);
+        // every program runs gunicorn with --config /etc/demo/gunicorn.conf.py (the host's etc/)
+        Files.copy(project.resolve("deploy/gunicorn.conf.py"), etc.resolve("gunicorn.conf.py"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path main = etc.resolve("supervisord.conf");
         StringBuilder kept = new StringBuilder();
         boolean skip = false;
@@ -219,7 +252,8 @@ class InitIT {
         // the host's /etc/demo; and each host owns only its address, not every address's port 80
         String site = Files.readString(project.resolve("deploy/nginx/demo.conf"))
                 .replace("include /etc/nginx/snippets/demo-upstream.conf;", "include /etc/demo/demo-upstream.conf;")
-                .replace("    listen 80;\n", "    listen " + web + ":80 default_server;\n");
+                .replace("    listen 80;\n", "    listen " + web + ":80 default_server;\n")
+                .replace("    listen [::]:80;\n", "");
         Files.writeString(etc.resolve("demo-site.conf"), site);
         Files.copy(project.resolve("deploy/nginx/demo-upstream.conf"), etc.resolve("demo-upstream.conf"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -65,4 +65,44 @@ class TemplatesIT {
         assertThat(bad.code()).isNotZero();
         assertThat(bad.output()).contains("SyntaxError");
     }
+
+    @Test
+    void theHealthViewAnswersGetAndHeadAndChecksTheDatabaseWhenAsked(@TempDir Path tmp) throws Exception {
+        // given: the view in a directory of its own, run by Debian's Django against SQLite
+        Files.writeString(tmp.resolve("healthz.py"), TextTemplates.builtIn().render("django/healthz.py", Map.of("package", "demo", "urls_file", "demo/urls.py")));
+        Files.writeString(tmp.resolve("REVISION"), "id=20261201000000\n");
+        Files.writeString(tmp.resolve("probe.py"), """
+                import sys
+                import django
+                from django.conf import settings
+                settings.configure(BASE_DIR=sys.argv[1], ALLOWED_HOSTS=["*"],
+                                   DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
+                django.setup()
+                sys.path.insert(0, sys.argv[1])
+                from django.db import connections
+                from django.test import RequestFactory
+                from healthz import healthz
+                rf = RequestFactory()
+                for name, request in [("get", rf.get("/healthz/")), ("head", rf.head("/healthz/")), ("post", rf.post("/healthz/")),
+                                      ("db", rf.get("/healthz/", {"database": "1"}))]:
+                    r = healthz(request)
+                    print(name, r.status_code, r.get("X-Release"), r.content.decode())
+                connections["default"].close()
+                connections["default"].settings_dict["NAME"] = sys.argv[1] + "/missing/dir/db.sqlite3"
+                r = healthz(rf.get("/healthz/", {"database": "1"}))
+                print("dbdown", r.status_code, r.get("X-Release"), r.content.decode())
+                """);
+
+        // when
+        Site.Run r = InitIT.exec(List.of(PYTHON, tmp.resolve("probe.py").toString(), tmp.toString()));
+
+        // then
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output().lines().toList()).containsExactly(
+                "get 200 20261201000000 {\"status\": \"ok\", \"release\": \"20261201000000\"}",
+                "head 200 20261201000000 {\"status\": \"ok\", \"release\": \"20261201000000\"}",
+                "post 405 None ",
+                "db 200 20261201000000 {\"status\": \"ok\", \"release\": \"20261201000000\", \"database\": \"ok\"}",
+                "dbdown 503 20261201000000 {\"status\": \"error\", \"release\": \"20261201000000\", \"database\": \"OperationalError\"}");
+    }
 }

@@ -68,6 +68,66 @@ class InitFilesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theGithubWorkflowDeploysOnlyFromTheBranchCachesPipAndPinsDjdeploy() {
+        Map<String, Object> wf = yaml(InitFiles.githubWorkflow(TextTemplates.builtIn(), project(List.of("requirements.txt", "req/prod.txt")), CHOICES));
+        // a manual run on another branch deploys nothing
+        assertThat(at(wf, "jobs", "deploy", "if")).isEqualTo("github.event_name == 'push' || github.ref == 'refs/heads/trunk'");
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) at(wf, "jobs", "deploy", "steps");
+        Map<String, Object> python = steps.stream().filter(s -> "actions/setup-python@v5".equals(s.get("uses"))).findFirst().orElseThrow();
+        assertThat(at(python, "with", "cache")).isEqualTo("pip");
+        assertThat(at(python, "with", "cache-dependency-path")).isEqualTo("requirements.txt\nreq/prod.txt\n");
+        // djdeploy is the pinned version, checked against the pinned SHA-256 before it runs
+        Map<String, Object> install = steps.stream().filter(s -> "Install djdeploy".equals(s.get("name"))).findFirst().orElseThrow();
+        assertThat(at(install, "env", "DJDEPLOY_VERSION")).isEqualTo(CiValues.Pin.current().version());
+        String run = (String) at(install, "run");
+        assertThat(run.indexOf("sha256sum -c")).isPositive().isLessThan(run.indexOf("tar -xzf")).isLessThan(run.indexOf("GITHUB_PATH"));
+        // the plan shows what the change adds
+        String plan = (String) at(steps.stream().filter(s -> "Migration plan".equals(s.get("name"))).findFirst().orElseThrow(), "run");
+        assertThat(plan).contains("since=\"origin/trunk\"", "djdeploy migrations --local . --since \"$since\"");
+        assertThat(at(steps.get(0), "with", "fetch-depth")).isEqualTo(0);
+        // SQLite settings: no database service
+        assertThat(at(wf, "jobs", "deploy", "services")).isNull();
+    }
+
+    @Test
+    void testsGetAPostgresqlServiceWhenTheSettingsUseIt(@TempDir Path dir) throws Exception {
+        // given: settings naming the postgresql backend
+        Files.createDirectories(dir.resolve("shop"));
+        Files.writeString(dir.resolve("shop/settings.py"), "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\n");
+        InitProject pg = new InitProject(dir, "shop", "shop.settings", "shop.wsgi:application", List.of(),
+                "/static/", "staticfiles", "/media/", "media", null, null, false, List.of(), List.of(), true, null, "main", List.of());
+
+        // then: both CI files start a PostgreSQL service for the tests and point libpq at it
+        Map<String, Object> wf = yaml(InitFiles.githubWorkflow(TextTemplates.builtIn(), pg, CHOICES));
+        assertThat(at(wf, "jobs", "deploy", "services", "postgres", "image")).isEqualTo("postgres:16");
+        assertThat(at(wf, "jobs", "deploy", "env", "PGHOST")).isEqualTo("localhost");
+        Map<String, Object> ci = yaml(InitFiles.gitlabCi(TextTemplates.builtIn(), pg, CHOICES));
+        assertThat(at(ci, "test", "services", 0)).isEqualTo("postgres:16");
+        assertThat(at(ci, "test", "variables", "PGHOST")).isEqualTo("postgres");
+        assertThat(at(ci, "variables", "PIP_CACHE_DIR")).isEqualTo("$CI_PROJECT_DIR/.cache/pip");
+
+        // and a requirements file with psycopg says the same
+        Files.writeString(dir.resolve("shop/settings.py"), "DATABASES = env.db()\n");
+        Files.writeString(dir.resolve("requirements.txt"), "Django>=4.2\npsycopg[binary]==3.2\n");
+        InitProject viaReq = new InitProject(dir, "shop", "shop.settings", "shop.wsgi:application", List.of("requirements.txt"),
+                "/static/", "staticfiles", "/media/", "media", null, null, false, List.of(), List.of(), true, null, "main", List.of());
+        assertThat(CiValues.usesPostgres(viaReq)).isTrue();
+        Files.writeString(dir.resolve("requirements.txt"), "Django>=4.2\n");
+        assertThat(CiValues.usesPostgres(viaReq)).isFalse();
+    }
+
+    @Test
+    void thePinnedChecksumIsReadFromTheInstallsSha256File(@TempDir Path dir) throws Exception {
+        Path sum = dir.resolve("djdeploy-1.0.tar.gz.sha256");
+        Files.writeString(sum, "a".repeat(64) + "  djdeploy-1.0.tar.gz\n");
+        assertThat(CiValues.Pin.sha256In(sum)).isEqualTo("a".repeat(64));
+        Files.writeString(sum, "not a checksum\n");
+        assertThat(CiValues.Pin.sha256In(sum)).isEmpty();
+        assertThat(CiValues.Pin.sha256In(dir.resolve("missing"))).isEmpty();
+    }
+
+    @Test
     void theGitlabPipelineIsYamlThatDeploysFromTheBranch() {
         for (List<String> req : List.of(List.of("requirements.txt"), List.<String>of())) {
             Map<String, Object> ci = yaml(InitFiles.gitlabCi(TextTemplates.builtIn(), project(req), CHOICES));

@@ -2,6 +2,8 @@ package io.djdeploy.web;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ class ServiceFilesTest {
         String unit = ServiceFiles.systemdColorTemplate(T, SHOP);
 
         assertThat(unit).contains(
-                "ExecStart=/srv/shop/%i/.venv/bin/python -m gunicorn --chdir /srv/shop/%i --bind unix:/run/shop/%i.sock --workers 3",
+                "ExecStart=/srv/shop/%i/.venv/bin/python -m gunicorn --chdir /srv/shop/%i --bind unix:/run/shop/%i.sock --config /etc/shop/gunicorn.conf.py",
                 " shop.wsgi:application\n",
                 "Type=notify\n", "NotifyAccess=main\n", "ExecReload=/bin/kill -s HUP $MAINPID\n", "KillMode=mixed\n",
                 "TimeoutStopSec=40\n", "User=shop\n", "Group=shop\n", "WorkingDirectory=/srv/shop/%i\n",
@@ -44,7 +46,8 @@ class ServiceFilesTest {
         // every directive line is Key=value inside a section (a stray format artefact would show here)
         for (String line : unit.lines().toList()) {
             if (line.isBlank() || line.startsWith("#") || line.startsWith("[")) continue;
-            assertThat(line).matches("[A-Za-z]+=.+");
+            // (an empty capability set is systemd's way to say "none")
+            assertThat(line).matches("[A-Za-z]+=.+|(CapabilityBoundingSet|AmbientCapabilities)=");
         }
     }
 
@@ -75,9 +78,13 @@ class ServiceFilesTest {
     void supervisorHasThePlainProgramAndOneProgramPerColor() {
         String conf = ServiceFiles.supervisor(T, SHOP, true);
 
-        assertThat(conf).contains("[program:shop-web]\ncommand=/srv/shop/current/.venv/bin/python -m gunicorn --chdir /srv/shop/current --bind unix:/run/shop/web.sock",
-                "[program:shop-web-blue]\ncommand=/srv/shop/blue/.venv/bin/python -m gunicorn --chdir /srv/shop/blue --bind unix:/run/shop/blue.sock",
-                "[program:shop-web-green]\ncommand=/srv/shop/green/.venv/bin/python -m gunicorn --chdir /srv/shop/green --bind unix:/run/shop/green.sock",
+        // each program loads the env file itself (supervisor cannot), then execs gunicorn with the shared gunicorn.conf.py
+        String load = "command=/bin/sh -c 'set -a; . /etc/shop/shop.env; set +a; exec ";
+        assertThat(conf).contains("[program:shop-web]\n" + load + "/srv/shop/current/.venv/bin/python -m gunicorn --chdir /srv/shop/current --bind unix:/run/shop/web.sock"
+                        + " --config /etc/shop/gunicorn.conf.py shop.wsgi:application'\n",
+                "[program:shop-web-blue]\n" + load + "/srv/shop/blue/.venv/bin/python -m gunicorn --chdir /srv/shop/blue --bind unix:/run/shop/blue.sock",
+                "[program:shop-web-green]\n" + load + "/srv/shop/green/.venv/bin/python -m gunicorn --chdir /srv/shop/green --bind unix:/run/shop/green.sock",
+                "[program:shop-celery]\n" + load + "/srv/shop/current/.venv/bin/python -m celery -A shop worker --loglevel INFO'\n",
                 "stdout_logfile=/var/log/shop/web-blue.log", "stdout_logfile=/var/log/shop/web-green.log",
                 "[program:shop-celery]", "[program:shop-beat]",
                 "environment=DJANGO_ENV_FILE=\"/etc/shop/shop.env\",DJANGO_SETTINGS_MODULE=\"shop.settings.production\"");
@@ -134,5 +141,37 @@ class ServiceFilesTest {
         int start = conf.indexOf(header);
         int end = conf.indexOf("\n[", start + 1);
         return conf.substring(start, end < 0 ? conf.length() : end);
+    }
+
+    @Test
+    void everyUnitIsSandboxedAndLoadsTheGunicornSettings() {
+        for (String unit : List.of(ServiceFiles.systemdPlain(T, SHOP), ServiceFiles.systemdColorTemplate(T, SHOP))) {
+            assertThat(unit).contains("NoNewPrivileges=yes\n", "ProtectSystem=strict\n", "ReadWritePaths=/srv/shop/shared /run/shop\n",
+                    "ProtectHome=yes\n", "PrivateTmp=yes\n", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\n", "CapabilityBoundingSet=\n",
+                    "--config /etc/shop/gunicorn.conf.py shop.wsgi:application\n").doesNotContain("--workers");
+        }
+        assertThat(ServiceFiles.systemdCelery(T, SHOP)).contains("ProtectSystem=strict\n", "ReadWritePaths=/srv/shop/shared\n");
+        // a release root under /home stays readable to the app
+        ServiceFiles.Spec home = new ServiceFiles.Spec("shop", "/home/deploy/shop", "shop", "shop", "/etc/shop/shop.env",
+                "shop.settings", "shop.wsgi:application", 3, null);
+        assertThat(ServiceFiles.systemdPlain(T, home)).contains("ProtectHome=read-only\n", "ReadWritePaths=/home/deploy/shop/shared /run/shop\n");
+    }
+
+    @Test
+    void theGunicornSettingsAndTheSiteAgreeOnTimeouts() {
+        String conf = ServiceFiles.gunicornConf(T, SHOP);
+        assertThat(conf).contains("workers = int(os.environ.get(\"WEB_CONCURRENCY\") or min(multiprocessing.cpu_count() * 2 + 1, 12))",
+                "\ntimeout = 30\n", "\ngraceful_timeout = 30\n", "\nmax_requests = 1000\n", "\nmax_requests_jitter = 100\n",
+                "\nforwarded_allow_ips = ");
+        assertThat(ServiceFiles.gunicornConfPath(SHOP)).isEqualTo("/etc/shop/gunicorn.conf.py");
+
+        String site = ServiceFiles.nginxSite(T, new ServiceFiles.Site("shop", "shop.example.com", "/etc/nginx/snippets/shop-upstream.conf", "80",
+                "/static/", "/srv/shop/current/staticfiles", "/media/", "/srv/shop/shared/media", null, null));
+        assertThat(site).contains("    listen 80;\n    listen [::]:80;\n", "proxy_read_timeout 35s;", "proxy_set_header X-Real-IP $remote_addr;",
+                "proxy_set_header X-Forwarded-Host $host;", "gzip_types text/plain text/css", "immutable",
+                "add_header X-Content-Type-Options nosniff;", "# listen 443 ssl;", "/etc/letsencrypt/live/shop.example.com/fullchain.pem");
+        // an address:port listens only where it says
+        assertThat(ServiceFiles.nginxSite(T, new ServiceFiles.Site("shop", "shop.example.com", "/x", "127.0.0.2:80", null, null, null, null, null, null)))
+                .doesNotContain("listen [::]:80");
     }
 }

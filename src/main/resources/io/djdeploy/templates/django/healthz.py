@@ -14,12 +14,18 @@ host) and passes only when X-Release is the id of the release it just deployed, 
 "200 from the old code" does not pass. The request is plain http with Host 127.0.0.1:
 ALLOWED_HOSTS must contain 127.0.0.1, and with SECURE_SSL_REDIRECT = True add
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"].
+
+It answers GET and HEAD (load balancers and uptime checks often send HEAD). With
+HEALTHZ_CHECK_DATABASE = True in the settings, or ?database=1 on the URL (e.g. in
+health.url), it also runs SELECT 1 on the default database and answers 503 when that fails,
+naming only the error's type (never the connection's settings).
 """
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 _release = None
 
@@ -45,10 +51,29 @@ def release_id():
     return "unknown"
 
 
-@require_GET
+def database_error():
+    """None when the default database answers SELECT 1, else the error's type name."""
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as e:  # any failure means "not healthy"; the details stay in the server log
+        return type(e).__name__
+    return None
+
+
+@require_safe
 def healthz(request):
     release = release_id()
-    response = JsonResponse({"status": "ok", "release": release})
+    body = {"status": "ok", "release": release}
+    status = 200
+    if getattr(settings, "HEALTHZ_CHECK_DATABASE", False) or request.GET.get("database") == "1":
+        error = database_error()
+        body["database"] = "ok" if error is None else error
+        if error is not None:
+            body["status"] = "error"
+            status = 503
+    response = JsonResponse(body, status=status)
     response["X-Release"] = release
     response["Cache-Control"] = "no-store"
     return response
