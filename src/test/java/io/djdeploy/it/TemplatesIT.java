@@ -76,7 +76,7 @@ class TemplatesIT {
                 import django
                 from django.conf import settings
                 settings.configure(BASE_DIR=sys.argv[1], ALLOWED_HOSTS=["*"],
-                                   DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}})
+                                   DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": sys.argv[1] + "/db.sqlite3"}})
                 django.setup()
                 sys.path.insert(0, sys.argv[1])
                 from django.db import connections
@@ -87,6 +87,7 @@ class TemplatesIT {
                                       ("db", rf.get("/healthz/", {"database": "1"}))]:
                     r = healthz(request)
                     print(name, r.status_code, r.get("X-Release"), r.content.decode())
+                # a file database (Django never closes an in-memory one), then one it cannot open
                 connections["default"].close()
                 connections["default"].settings_dict["NAME"] = sys.argv[1] + "/missing/dir/db.sqlite3"
                 r = healthz(rf.get("/healthz/", {"database": "1"}))
