@@ -63,11 +63,11 @@ class InitIT {
         assertThat(exec(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=demo.example.com",
                 "-keyout", le.resolve("privkey.pem").toString(), "-out", le.resolve("fullchain.pem").toString())).code()).isZero();
         Files.writeString(tmp.resolve("le/options-ssl-nginx.conf"), "ssl_protocols TLSv1.2 TLSv1.3;\nssl_session_cache shared:le_nginx_SSL:1m;\n");
-        assertThat(exec(List.of("openssl", "dhparam", "-dsaparam", "-out", tmp.resolve("le/ssl-dhparams.pem").toString(), "1024")).code()).isZero();
+        assertThat(exec(List.of("openssl", "dhparam", "-dsaparam", "-out", tmp.resolve("le/ssl-dhparams.pem").toString(), "2048")).code()).isZero();
         String tls = Files.readString(project.resolve("deploy/nginx/demo.conf"))
                 .replaceAll("(?m)^    # ((listen|ssl_|include /etc/letsencrypt)[^\\n]*)$", "    $1")
                 .replace("/etc/letsencrypt/", tmp.resolve("le") + "/");
-        assertThat(tls).contains("    listen 443 ssl;\n", "    ssl_certificate " + tmp.resolve("le"));
+        assertThat(tls).contains("    listen 443 ssl;\n", "    ssl_certificate_key " + tmp.resolve("le"));
         Path conf5 = nginxConf(tmp.resolve("nginx5"), tls, ServiceFiles.nginxUpstream(T, "demo"));
         assertThat(nginxT(tmp.resolve("nginx5"), conf5)).satisfies(r -> assertThat(r.code()).as(r.output()).isZero());
 
