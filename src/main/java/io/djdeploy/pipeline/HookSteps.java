@@ -57,13 +57,21 @@ public final class HookSteps {
         return Command.of(argv.toArray()).in(l.release(id)).withTimeout(hook.timeout());
     }
 
+    /**
+     * A deploy, or a release script of one (export-script): not `check` or `migrations`, which
+     * build a release only to throw it away, so hooks with effects elsewhere must not run there.
+     */
+    static boolean deploys(RunContext ctx) {
+        return !ctx.command().equals("check") && !ctx.command().equals("migrations");
+    }
+
     /** The hooks of a point that run on this host, in the run's release. Deploy points run in deploys only (not in check). */
     public static Step at(Point p) {
         return new Step() {
             public String name() { return HookSteps.name(p); }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 boolean deployPoint = p != Point.AFTER_ROLLBACK && p != Point.ON_FAILURE;
-                return (!deployPoint || "deploy".equals(ctx.command())) && !on(h, ctx, p).isEmpty();
+                return (!deployPoint || deploys(ctx)) && !on(h, ctx, p).isEmpty();
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return on(h, ctx, p).stream().map(hook -> command(h.ops().layout(), ctx.releaseId(), ctx, hook)).toList();

@@ -54,7 +54,7 @@ public final class LocalHooks {
         return new Step() {
             public String name() { return BUILD; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
-                return "deploy".equals(ctx.command()) && !hooks(ctx).isEmpty() && h.config().equals(ctx.env().hosts().get(0));
+                return HookSteps.deploys(ctx) && !hooks(ctx).isEmpty() && h.config().equals(ctx.env().hosts().get(0));
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return hooks(ctx).stream().map(hook -> command(ctx, hook)).toList();
@@ -93,7 +93,7 @@ public final class LocalHooks {
         return new Step() {
             public String name() { return UPLOAD; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
-                return "deploy".equals(ctx.command()) && !uploads(ctx).isEmpty();
+                return HookSteps.deploys(ctx) && !uploads(ctx).isEmpty();
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(extract(h, ctx));

@@ -275,4 +275,24 @@ class ExportScriptTest {
         Run syntax = bash(dir, "bash -n " + io.djdeploy.remote.Shell.quote(file.toString()));
         assertThat(syntax.code()).as(syntax.out()).isZero();
     }
+
+    @org.junit.jupiter.api.Test
+    void hooksAreStepsOfTheScriptAndLocalOnesAreSaidToRunOnTheDeployingMachine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // given
+        Path cfg = config(dir, "/srv/shop", """
+                hooks:
+                  - {at: local, command: "npm run build", upload: [static/dist]}
+                  - {at: after_prepare, command: "python manage.py compilemessages", once: true}
+                  - {at: before_switch, command: "python manage.py createcachetable"}
+                """);
+
+        // when
+        Run r = run("export-script", "production", "-c", cfg.toString(), "--host", "web2.example.com");
+
+        // then
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("step build 'hook local'", "on the deploying machine, before this script: cd " + dir + " && npm run build",
+                "step prepare 'upload build'", "step prepare 'hook after_prepare'", "step migrate 'hook before_switch'",
+                "sh -c 'python manage.py compilemessages'", "--env-file /etc/shop/shop.env -- env PATH=");
+    }
 }

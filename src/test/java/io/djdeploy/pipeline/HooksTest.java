@@ -159,6 +159,19 @@ class HooksTest {
     }
 
     @Test
+    void checkBuildsAReleaseWithoutRunningHooks() {
+        // given
+        fleet = new Fleet(HOOKS);
+
+        // when
+        RunResult r = fleet.deployer.check("v3");
+
+        // then
+        assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
+        fleet.hosts.values().forEach(h -> assertThat(h.commands()).as(h.host()).noneMatch(c -> c.contains(" sh -c ")));
+    }
+
+    @Test
     void withoutHooksThePipelineIsUnchanged() {
         // given
         fleet = new Fleet();
