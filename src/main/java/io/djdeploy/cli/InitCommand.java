@@ -13,6 +13,7 @@ import io.djdeploy.step.Identity;
 import io.djdeploy.step.Redactor;
 import io.djdeploy.scaffold.InitFiles;
 import io.djdeploy.scaffold.InitProject;
+import io.djdeploy.scaffold.SettingsProbe;
 import io.djdeploy.template.TextTemplates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +73,15 @@ class InitCommand implements Callable<Integer> {
     @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "blue-green", description = "restart, reload or blue-green (default: ${DEFAULT-VALUE}).")
     String strategy;
 
+    @Option(names = "--settings", paramLabel = "MODULE", description = "The production settings module. Default: manage.py's, or its production/prod sibling when that is a dev/local/development module.")
+    String settings;
+
+    @Option(names = "--python", paramLabel = "PYTHON", description = "A Python that can import Django, to ask the settings (none: read them as text). Default: the project's .venv, venv or env, then /usr/bin/python3.")
+    String python;
+
+    @Option(names = "--add-gunicorn", description = "Append gunicorn to the requirements file when it is missing (asked on a terminal).")
+    boolean addGunicorn;
+
     @Option(names = "--force", description = "Overwrite files that exist.")
     boolean force;
 
@@ -100,7 +110,12 @@ class InitCommand implements Callable<Integer> {
         Path root = dir.toAbsolutePath().normalize();
         InitProject project;
         try {
-            project = InitProject.detect(root);
+            SettingsProbe probe = "none".equals(python) ? SettingsProbe.NONE
+                    : SettingsProbe.using(python != null ? List.of(Path.of(python)) : SettingsProbe.candidates(root));
+            if (settings != null && !settings.matches("[A-Za-z_][\\w]*(\\.[A-Za-z_][\\w]*)*")) {
+                throw new CliException(ExitCode.USAGE, "--settings: '" + settings + "' is not a Python module name");
+            }
+            project = InitProject.detect(root, settings, probe);
         } catch (InitProject.NotAProject e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         } catch (IOException e) {
@@ -146,14 +161,24 @@ class InitCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, String> f : files.entrySet()) write(root.resolve(f.getKey()), f.getValue());
 
-        out.println("Detected " + project.settingsModule() + " (WSGI " + project.wsgiApp() + ", requirements "
+        String gunicornNote = gunicorn(root, project);
+        out.println((project.source() != null ? "Asked " + project.source() + ": " : "Guessed from the settings' text: ")
+                + project.settingsModule() + " (WSGI " + project.wsgiApp() + ", requirements "
                 + (project.requirements().isEmpty() ? "none" : String.join(" ", project.requirements()))
                 + ", static " + (project.staticUrl() == null ? "elsewhere" : project.staticUrl() + " from " + project.staticRoot())
                 + ", SSL header " + (project.sslHeader() == null ? "not set" : project.sslHeader())
-                + ", Celery " + (project.celery() ? "yes" : "no") + ").");
+                + ", media " + project.mediaRoot() + ", Celery " + (project.celery() ? "yes" : "no")
+                + (project.python() != null ? ", Python " + project.python() + " from " + project.pythonSource() : "") + ").");
+        for (String n : project.notes()) out.println("  " + n);
+        if (gunicornNote != null) out.println("  " + gunicornNote);
         out.println("Wrote " + files.size() + " files in " + root + (existing.isEmpty() ? "" : " (replaced " + existing.size() + ")") + ":");
         for (String f : files.keySet()) out.println("  " + f);
         List<String> warnings = new ArrayList<>(project.warnings());
+        if (!project.gunicorn() && gunicornNote == null) {
+            warnings.add("gunicorn is not in " + (project.pyproject() ? "pyproject.toml's dependencies" : project.requirements().isEmpty()
+                    ? "the requirements" : String.join(", ", project.requirements())) + ": the web services run it from each release's venv;"
+                    + " add it (init --add-gunicorn appends it to the requirements file)");
+        }
         if (mgr == Manager.SUPERVISOR && !project.readsEnvFile()) {
             warnings.add("supervisor cannot load an env file and the settings do not read DJANGO_ENV_FILE: load that file in the settings, or use --manager systemd");
         }
@@ -169,6 +194,29 @@ class InitCommand implements Callable<Integer> {
         out.println("More: docs/init.md.");
         out.flush();
         return 0;
+    }
+
+    /**
+     * Appends gunicorn to the first requirements file when it is missing and --add-gunicorn (or
+     * the answer on a terminal) says so; returns what was done, or null. pyproject.toml is only
+     * warned about: its dependency list is the user's to edit.
+     */
+    private String gunicorn(Path root, InitProject project) {
+        if (project.gunicorn() || project.requirements().isEmpty()) return null;
+        String file = project.requirements().get(0);
+        boolean add = addGunicorn;
+        if (!add && prompt != null) {
+            String a = ask("gunicorn is not in " + file + "; add it? [Y/n]");
+            add = a == null || a.toLowerCase(java.util.Locale.ROOT).startsWith("y");
+        }
+        if (!add) return null;
+        try {
+            String text = Files.readString(root.resolve(file));
+            write(root.resolve(file), text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "gunicorn\n");
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return "added gunicorn to " + file;
     }
 
     private static void check(String value, String regex, String flag, String why) {

@@ -24,6 +24,8 @@ import java.util.List;
 public final class VenvStep implements Step {
     /** The step name: ledger lines, events and `plan` output show it. */
     public static final String NAME = "venv";
+    /** What python.install_project installs from; its hash decides venv reuse like a requirements file's. */
+    static final String PYPROJECT = "pyproject.toml";
 
     @Override
     public String name() {
@@ -75,13 +77,15 @@ public final class VenvStep implements Step {
 
     /** What the hash covers besides the requirements files: the interpreter and the site-packages switch. */
     static String prefix(PythonConfig py) {
-        return "interpreter=" + py.interpreter() + "\nsystem_site_packages=" + py.systemSitePackages() + "\n";
+        return "interpreter=" + py.interpreter() + "\nsystem_site_packages=" + py.systemSitePackages() + "\n"
+                + (py.installProject() ? "install_project=true\n" : "");
     }
 
     public static Command hashCommand(ReleaseLayout l, String id, PythonConfig py) {
-        if (py.requirements().isEmpty()) return Command.sh("true");
+        if (py.requirements().isEmpty() && !py.installProject()) return Command.sh("true");
         List<String> argv = new ArrayList<>(List.of("sha256sum", "--"));
         argv.addAll(py.requirements());
+        if (py.installProject()) argv.add(PYPROJECT);
         return Command.of(argv).in(l.release(id));
     }
 
@@ -103,6 +107,15 @@ public final class VenvStep implements Step {
                 pip.add("-r");
                 pip.add(r);
             }
+            c = c.then(Command.of(pip).in(l.release(id)));
+        }
+        if (py.installProject()) {
+            // a venv that sees the system's packages builds with the system's setuptools (no download);
+            // the release's own directory stays first on sys.path, so its code is what runs
+            List<String> pip = new ArrayList<>(List.of(l.venvPython(id), "-m", "pip", "install",
+                    "--disable-pip-version-check", "--no-input", "--quiet"));
+            if (py.systemSitePackages()) pip.add("--no-build-isolation");
+            pip.add(".");
             c = c.then(Command.of(pip).in(l.release(id)));
         }
         return c;

@@ -65,6 +65,12 @@ public final class HostChecks {
         Command disk = Command.of("df", "-Pk", dt).pipe(Command.of("awk", "NR==2 {print \"free_kb=\" $4}"))
                 .andAlso(Command.of("df", "-Pi", dt).pipe(Command.of("awk", "NR==2 {print \"free_inodes=\" $4}")))
                 .andAlso(Command.sh("echo now_ms=$(date +%s%3N)"));
+        String needed = ctx.env().python().version();
+        if (needed != null) {
+            // only with python.version: the plan of a config without it stays as it was
+            disk = disk.andAlso(Command.of(ctx.env().python().interpreter(), "-c", "import sys; print('python_version=%d.%d' % sys.version_info[:2])")
+                    .quiet().orElse(Command.echo("python_version=none")));
+        }
         if (f == null) return disk;
         return Command.ifElse(Command.of("test", "-r", f),
                 Command.echo("env_readable=1").andAlso(Command.of("stat", "-c", "env_owner=%U", f)).andAlso(Command.of("stat", "-c", "env_mode=%a", f)),
@@ -99,6 +105,9 @@ public final class HostChecks {
         x.report("clock.skew", skew <= allowed, skew == Long.MAX_VALUE ? "cannot read the host's clock"
                 : "clock differs from this machine's by " + skew + " ms (at most " + cfg.maxClockSkew().toMillis() + ")",
                 "run NTP (systemd-timesyncd or chrony) on every host: release ids and the ledger are timestamps");
+
+        String needed = ctx.env().python().version();
+        if (needed != null) pythonVersion(x, ctx.env().python().interpreter(), needed, facts.getOrDefault("python_version", "none"));
 
         if (h.config().hasRole(HostConfig.WEB)) {
             for (Command c : WebSteps.nginxTestCommand(ctx.env())) {
@@ -137,6 +146,25 @@ public final class HostChecks {
         for (String k : cfg.requiredEnv()) if (!present.contains(k)) missing.add(k);
         x.report("env-file.keys", missing.isEmpty(), missing.isEmpty() ? "has " + String.join(", ", cfg.requiredEnv())
                 : "lacks " + String.join(", ", missing), "add the missing keys (names listed in checks.required_env)");
+    }
+
+    /** python.version: the host's interpreter must be at least the version the project declares. */
+    static void pythonVersion(StepExec x, String interpreter, String needed, String found) {
+        boolean ok = !"none".equals(found) && compareVersions(found, needed) >= 0;
+        x.report("python.version", ok, "none".equals(found) ? interpreter + " does not run on the host"
+                        : interpreter + " is Python " + found + (ok ? "" : ", older than the " + needed + " the project needs") + " (python.version " + needed + ")",
+                "install Python " + needed + " or newer on the host (Debian: a newer release, or python" + needed
+                        + " from backports) and set python.interpreter to it (e.g. python" + needed + ")");
+    }
+
+    /** "3.9" vs "3.11", numerically. */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Long.compare(i < x.length ? parse(x[i]) : 0, i < y.length ? parse(y[i]) : 0);
+            if (c != 0) return c;
+        }
+        return 0;
     }
 
     private static long parse(String s) {

@@ -60,10 +60,12 @@ final class CiValues {
         v.put("branch", c.ref());
         v.put("user", c.user());
         v.put("settings", p.settingsModule());
-        v.put("requirements", !p.requirements().isEmpty());
+        v.put("requirements", !p.requirements().isEmpty() || p.pyproject());
         v.put("requirements_args", pipArgs(p));
         // one per line of a YAML block scalar, indented as in ci/github-deploy.yml
-        v.put("requirements_files", String.join("\n            ", p.requirements()));
+        v.put("requirements_files", p.pyproject() ? "pyproject.toml" : String.join("\n            ", p.requirements()));
+        v.put("python_version", p.python() != null ? p.python() : "3.12");
+        v.put("secret_key_name", InitFiles.secretKeyName(p));
         v.put("postgres", usesPostgres(p));
         v.put("djdeploy_version", pin.version());
         v.put("djdeploy_sha256", pin.sha256());
@@ -71,6 +73,7 @@ final class CiValues {
     }
 
     private static String pipArgs(InitProject p) {
+        if (p.pyproject()) return ".";
         StringBuilder b = new StringBuilder();
         for (String r : p.requirements()) b.append(b.isEmpty() ? "" : " ").append("-r ").append(r);
         return b.toString();

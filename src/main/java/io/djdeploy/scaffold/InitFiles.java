@@ -65,11 +65,52 @@ public final class InitFiles {
     /** The nginx site for this project, listening on {@code listen}, with the upstream file at {@code upstreamInclude}. */
     public static ServiceFiles.Site site(InitProject p, Choices c, String listen, String upstreamInclude) {
         String deployTo = trim(c.deployTo());
-        String staticDir = p.staticRoot().startsWith("/") ? p.staticRoot() : deployTo + "/current/" + p.staticRoot();
-        String mediaDir = p.mediaRoot().startsWith("/") ? p.mediaRoot() : deployTo + "/shared/" + p.mediaRoot();
+        String staticDir = p.staticRoot().startsWith("/") ? p.staticRoot()
+                : p.staticRoot().startsWith("../") ? deployTo + "/shared/" + p.staticRoot().substring(3) : deployTo + "/current/" + p.staticRoot();
         return new ServiceFiles.Site(c.app(), c.domain(), upstreamInclude, listen, p.staticUrl(), staticDir,
-                p.mediaUrl(), mediaDir, p.sslHeader(), p.sslValue(), deployTo, "/healthz/");
+                p.mediaUrl(), mediaDir(p, c), p.sslHeader(), p.sslValue(), deployTo, "/healthz/");
     }
+
+    /** Where uploads live on a host: MEDIA_ROOT's shared/ folder, or its absolute path. */
+    static String mediaDir(InitProject p, Choices c) {
+        return p.mediaRoot().startsWith("/") ? p.mediaRoot() : trim(c.deployTo()) + "/shared/" + outside(p.mediaRoot());
+    }
+
+    /** "../media" -> "media": a root next to the release is shared/NAME. */
+    static String outside(String root) {
+        return root.startsWith("../") ? root.substring(3) : root;
+    }
+
+    /**
+     * Roots next to the release ({@code ../NAME}): Django computes them from the path it was
+     * loaded by, which is releases/ID during a deploy and current/ (or blue/green) when serving,
+     * so both DEPLOY_TO/NAME and DEPLOY_TO/releases/NAME must be the one shared/NAME.
+     */
+    static String outsideLinks(InitProject p, Choices c) {
+        String d = trim(c.deployTo());
+        StringBuilder b = new StringBuilder();
+        for (String root : List.of(p.staticRoot(), p.mediaRoot())) {
+            if (!root.startsWith("../") || b.toString().contains("shared/" + outside(root) + " ")) continue;
+            String n = outside(root);
+            if (root != p.mediaRoot()) b.append("; install -d -o ").append(c.user()).append(" -g ").append(c.app()).append(' ').append(d).append("/shared/").append(n);
+            if (!b.toString().contains(d + "/releases;")) b.append("; install -d -o ").append(c.user()).append(" -g ").append(c.app()).append(' ').append(d).append("/releases");
+            b.append("; ln -sfn shared/").append(n).append(' ').append(d).append('/').append(n)
+                    .append("; ln -sfn ../shared/").append(n).append(' ').append(d).append("/releases/").append(n);
+        }
+        return b.toString();
+    }
+
+    /** The secret key's variable: the one the settings read (DJANGO_SECRET_KEY...), else SECRET_KEY. */
+    static String secretKeyName(InitProject p) {
+        return p.envKeys().stream().filter(k -> k.endsWith("SECRET_KEY")).findFirst()
+                .orElse(p.envKeys().stream().filter(k -> k.contains("SECRET_KEY")).findFirst().orElse("SECRET_KEY"));
+    }
+
+    /** Names that hold secrets: listed first in the env template. */
+    static boolean secret(String name) {
+        return name.matches("(?i).*(SECRET|PASSWORD|TOKEN|KEY|DSN).*");
+    }
+
 
     /** Every file but the checklist (which needs the parsed deploy.yml), in the order they are listed. */
     public static Map<String, String> generate(TextTemplates t, InitProject p, Choices c) {
@@ -112,11 +153,19 @@ public final class InitFiles {
         b.append("keep_releases: 5\n\n");
 
         b.append("python:\n  interpreter: python3                 # each release gets its own venv\n");
-        b.append("  requirements: ").append(list(p.requirements())).append('\n');
+        if (p.python() != null) {
+            b.append("  version: \"").append(p.python()).append("\"                      # from ").append(p.pythonSource())
+                    .append(": check python.version fails on an older host interpreter\n");
+        }
+        if (p.pyproject()) {
+            b.append("  requirements: []\n  install_project: true                # pip install . (pyproject.toml's dependencies)\n");
+        } else {
+            b.append("  requirements: ").append(list(p.requirements())).append('\n');
+        }
         b.append("\ndjango:\n  settings: ").append(p.settingsModule()).append('\n');
         b.append("  # KEY=value secrets; install deploy/env.example there as root:").append(c.app()).append(", mode 0640\n");
         b.append("  env_file: ").append(c.envFile()).append('\n');
-        if (!p.mediaRoot().startsWith("/")) {
+        if (!p.mediaRoot().startsWith("/") && !p.mediaRoot().startsWith("../")) {
             b.append("\nshared:\n  dirs: [").append(p.mediaRoot()).append("]                        # MEDIA_ROOT -> ")
                     .append(trim(c.deployTo())).append("/shared/").append(p.mediaRoot()).append(", kept across releases\n");
         }
@@ -155,9 +204,9 @@ public final class InitFiles {
         b.append("\nchecks:\n");
         b.append("  public_url: https://").append(c.domain()).append("          # CSRF_TRUSTED_ORIGINS and SECURE_PROXY_SSL_HEADER are checked for it\n");
         b.append("  nginx_site: ").append(c.nginxSite()).append('\n');
-        List<String> required = new ArrayList<>(List.of("SECRET_KEY"));
+        List<String> required = new ArrayList<>(List.of(secretKeyName(p)));
         for (String k : p.requiredEnv()) if (!required.contains(k)) required.add(k);
-        if (required.size() > 1) b.append("  required_env: ").append(list(required)).append('\n');
+        if (!required.equals(List.of("SECRET_KEY"))) b.append("  required_env: ").append(list(required)).append('\n');
 
         if (p.celery()) {
             b.append("\nworkers:\n");
@@ -193,10 +242,11 @@ public final class InitFiles {
     // ------------------------------------------------------------------ env file, health view
 
     static String envExample(InitProject p, Choices c) {
+        String secretKey = secretKeyName(p);
         StringBuilder b = new StringBuilder();
         b.append("""
                 # Environment of %1$s (KEY=value lines, '#' comments), written by djdeploy init from the
-                # keys its settings read. Install it on every host as %2$s, owned by root, group %1$s,
+                # variables its settings read%4$s. Install it on every host as %2$s, owned by root, group %1$s,
                 # mode 0640, then put the real values in there (never in git):
                 #   install -d -o root -g %1$s -m 0750 /etc/%1$s
                 #   install -o root -g %1$s -m 0640 deploy/env.example %2$s
@@ -204,32 +254,34 @@ public final class InitFiles {
                 # lets the services read it and nobody else (env-file.mode). The deploy user (%3$s) runs
                 # manage.py with it, so it needs group %1$s too (usermod -aG %1$s %3$s).
                 #
-                # SECRET_KEY: one per environment, generated on the host:
+                # %5$s: one per environment, generated on the host:
                 #   python3 -c 'import secrets; print(secrets.token_urlsafe(50))'
                 # The placeholder fails `manage.py check --deploy` (security.W009): deploys stop until it is replaced.
-                SECRET_KEY=replace-me
-                """.formatted(c.app(), c.envFile(), c.user()));
+                %5$s=replace-me
+                """.formatted(c.app(), c.envFile(), c.user(), p.source() == null ? " (read as text: check it)" : " (asked Django)", secretKey));
+        // secrets first, then what the settings cannot load without, then the rest
+        List<String> keys = new ArrayList<>();
+        for (String k : p.envKeys()) if (secret(k) && !k.equals(secretKey)) keys.add(k);
+        for (String k : p.envKeys()) if (!secret(k) && p.requiredEnv().contains(k)) keys.add(k);
+        for (String k : p.envKeys()) if (!secret(k) && !p.requiredEnv().contains(k)) keys.add(k);
         boolean optionalHeader = false;
-        for (String k : p.envKeys()) {
-            boolean optional = !List.of("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS").contains(k) && !p.requiredEnv().contains(k);
-            if (optional && !optionalHeader) {
+        for (String k : keys) {
+            boolean preset = k.endsWith("DEBUG") || k.endsWith("ALLOWED_HOSTS") || k.endsWith("CSRF_TRUSTED_ORIGINS");
+            boolean optional = !preset && !p.requiredEnv().contains(k);
+            if (optional && !secret(k) && !optionalHeader) {
                 b.append("# Read by the settings, which have defaults for them: uncomment to set\n");
                 optionalHeader = true;
             }
-            switch (k) {
-                case "SECRET_KEY" -> { }
-                case "DEBUG" -> b.append("DEBUG=0\n");
-                case "ALLOWED_HOSTS" -> b.append("# 127.0.0.1: djdeploy's health check asks nginx on the host itself\n")
-                        .append("ALLOWED_HOSTS=").append(c.domain()).append(",127.0.0.1\n");
-                case "CSRF_TRUSTED_ORIGINS" -> b.append("CSRF_TRUSTED_ORIGINS=https://").append(c.domain()).append('\n');
-                default -> {
-                    if (p.requiredEnv().contains(k)) b.append("# required: the settings read os.environ[\"").append(k).append("\"]\n").append(k).append("=\n");
-                    else b.append("# ").append(k).append("=\n");
-                }
-            }
+            if (k.endsWith("DEBUG")) b.append(k).append("=0\n");
+            else if (k.endsWith("ALLOWED_HOSTS")) b.append("# 127.0.0.1: djdeploy's health check asks nginx on the host itself\n")
+                    .append(k).append('=').append(c.domain()).append(",127.0.0.1\n");
+            else if (k.endsWith("CSRF_TRUSTED_ORIGINS")) b.append(k).append("=https://").append(c.domain()).append('\n');
+            else if (p.requiredEnv().contains(k)) b.append(p.source() != null ? "# required: the settings cannot load without it\n"
+                    : "# required: the settings read os.environ[\"" + k + "\"]\n").append(k).append("=\n");
+            else b.append("# ").append(k).append("=\n");
         }
-        if (!p.envKeys().contains("SECRET_KEY")) {
-            b.append("# note: the settings do not read SECRET_KEY from the environment; make them (never commit the key)\n");
+        if (!p.envKeys().contains(secretKey)) {
+            b.append("# note: the settings do not read ").append(secretKey).append(" from the environment; make them (never commit the key)\n");
         }
         return b.toString();
     }
@@ -249,10 +301,9 @@ public final class InitFiles {
         s.add("On each host, as root: useradd --system --home-dir " + trim(c.deployTo()) + " --shell /usr/sbin/nologin " + app
                 + "; usermod -aG " + app + " www-data" + ("root".equals(c.user()) ? "" : "; usermod -aG " + app + " " + c.user())
                 + "; install -d -o " + c.user() + " -g " + app + " " + trim(c.deployTo()) + " " + trim(c.deployTo()) + "/shared"
-                + "; install -d -o " + app + " -g " + app + " -m 2770 "
-                + (p.mediaRoot().startsWith("/") ? p.mediaRoot() : trim(c.deployTo()) + "/shared/" + p.mediaRoot()));
+                + "; install -d -o " + app + " -g " + app + " -m 2770 " + mediaDir(p, c) + outsideLinks(p, c));
         s.add("Env file: install -d -o root -g " + app + " -m 0750 /etc/" + app + " && install -o root -g " + app + " -m 0640 deploy/env.example "
-                + c.envFile() + ", then set the real values there (SECRET_KEY first).");
+                + c.envFile() + ", then set the real values there (" + secretKeyName(p) + " first).");
         s.add(codeStep(c));
         s.add("gunicorn: install -o root -g " + app + " -m 0640 deploy/gunicorn.conf.py " + ServiceFiles.gunicornConfPath(spec(p, c))
                 + " (workers, timeouts, max_requests; every unit and program loads it).");

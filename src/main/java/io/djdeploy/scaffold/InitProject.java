@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What `djdeploy init` learns about a Django project by reading its files as text. It never
- * imports the project: settings that compute a value at run time are reported as not found
- * (with a warning) rather than guessed from executing code.
+ * What `djdeploy init` learns about a Django project. Where a Python here can import Django,
+ * the settings are asked ({@link SettingsProbe}: what Django resolves, which environment
+ * variables the settings read); otherwise they are read as text, and what cannot be read is
+ * reported as guessed.
  *
  * @param packageName    the package that holds the settings (e.g. {@code shop})
  * @param settingsModule DJANGO_SETTINGS_MODULE (manage.py's setdefault)
@@ -34,11 +35,21 @@ import java.util.stream.Stream;
  * @param repo           the git remote "origin", or null
  * @param branch         the checked-out branch, or null
  * @param warnings       what could not be detected and what was assumed instead
+ * @param notes          what init chose on its own and why (e.g. the production sibling of a dev settings module)
+ * @param source         how the settings were read: "Django 4.2 (/usr/bin/python3)", or null when read as text (guessed)
+ * @param python         the lowest Python "X.Y" the project declares, or null
+ * @param pythonSource   the file that declares it
+ * @param pyproject      whether the dependencies come from pyproject.toml (pip installs the project itself)
+ * @param gunicorn       whether gunicorn is among the dependencies
+ *
+ * Roots: relative to BASE_DIR (inside the release), {@code ../NAME} (next to the release, outside
+ * BASE_DIR: on a host that is shared/NAME, linked from the releases' parent), or absolute.
  */
 public record InitProject(Path dir, String packageName, String settingsModule, String wsgiApp, List<String> requirements,
                           String staticUrl, String staticRoot, String mediaUrl, String mediaRoot, String sslHeader, String sslValue,
                           boolean celery, List<String> envKeys, List<String> requiredEnv, boolean readsEnvFile,
-                          String repo, String branch, List<String> warnings) {
+                          String repo, String branch, List<String> warnings, List<String> notes, String source,
+                          String python, String pythonSource, boolean pyproject, boolean gunicorn) {
 
     /** Not a Django project (no manage.py, no settings): init cannot continue. */
     public static final class NotAProject extends Exception {
@@ -49,26 +60,37 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
 
     private static final Pattern SETTINGS_DEFAULT = Pattern.compile(
             "environ\\.setdefault\\(\\s*[\"']DJANGO_SETTINGS_MODULE[\"']\\s*,\\s*[\"']([A-Za-z_][\\w.]*)[\"']");
-    private static final Pattern STAR_IMPORT = Pattern.compile("(?m)^from\\s+(\\.*[\\w.]*)\\s+import\\s+\\*");
-    private static final Pattern STRING = Pattern.compile("\"([^\"\\\\]*)\"|'([^'\\\\]*)'");
     private static final Pattern SSL_HEADER = Pattern.compile(
             "(?m)^SECURE_PROXY_SSL_HEADER\\s*=\\s*[(\\[]\\s*[\"']HTTP_([A-Z0-9_]+)[\"']\\s*,\\s*[\"']([^\"']*)[\"']");
-    private static final List<Pattern> ENV_READS = List.of(
-            Pattern.compile("environ\\.get\\(\\s*[\"']([A-Z][A-Z0-9_]*)[\"']"),
-            Pattern.compile("getenv\\(\\s*[\"']([A-Z][A-Z0-9_]*)[\"']"),
-            Pattern.compile("\\benv(?:_\\w+|\\.\\w+)?\\(\\s*[\"']([A-Z][A-Z0-9_]*)[\"']"),  // django-environ, helpers like env_bool
-            Pattern.compile("\\bconfig\\(\\s*[\"']([A-Z][A-Z0-9_]*)[\"']"));                 // python-decouple
-    private static final Pattern ENV_REQUIRED = Pattern.compile("environ\\[\\s*[\"']([A-Z][A-Z0-9_]*)[\"']\\s*]");
     /** Set by the service files or by djdeploy, never in the env file. */
-    private static final Set<String> NOT_IN_ENV_FILE = Set.of("DJANGO_SETTINGS_MODULE", "DJANGO_ENV_FILE");
+    static final Set<String> NOT_IN_ENV_FILE = Set.of("DJANGO_SETTINGS_MODULE", "DJANGO_ENV_FILE");
 
+    /** Reads the files as text only, with manage.py's (or the production sibling's) settings. */
     public static InitProject detect(Path dir) throws NotAProject, IOException {
+        return detect(dir, null, SettingsProbe.NONE);
+    }
+
+    /**
+     * @param settings the settings module to use (--settings), or null: manage.py's default, or its
+     *                 production sibling when that default is a development module
+     * @param probe    asks Django; {@link SettingsProbe#NONE} reads the settings as text
+     */
+    public static InitProject detect(Path dir, String settings, SettingsProbe probe) throws NotAProject, IOException {
         List<String> warnings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         Path manage = dir.resolve("manage.py");
         if (!Files.isRegularFile(manage)) {
             throw new NotAProject("no manage.py in " + dir + ": run init in the Django project's directory (or pass --dir)");
         }
-        String settingsModule = firstGroup(SETTINGS_DEFAULT, Files.readString(manage));
+        String settingsModule;
+        if (settings != null) {
+            if (moduleFile(dir, settings) == null) throw new NotAProject("--settings " + settings + ": no such module in " + dir);
+            settingsModule = settings;
+        } else {
+            ProjectFiles.Choice choice = ProjectFiles.productionModule(dir, firstGroup(SETTINGS_DEFAULT, Files.readString(manage)));
+            settingsModule = choice.module();
+            if (choice.note() != null) notes.add(choice.note());
+        }
         Path settingsFile = settingsModule == null ? null : moduleFile(dir, settingsModule);
         if (settingsModule == null || settingsFile == null) {
             settingsFile = findSettings(dir);
@@ -84,12 +106,22 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
         // the settings package's directory: <pkg>/ for pkg.settings, <pkg>/settings/ for pkg.settings.production
         Path settingsDir = settingsFile.getParent();
         Path packageDir = dir.resolve(packageName);
-        String text = settingsText(dir, settingsFile, new LinkedHashSet<>());
-        String code = withoutComments(text);
+        String code = SettingsText.withoutComments(SettingsText.settingsText(dir, settingsFile, new LinkedHashSet<>()));
+        java.util.Optional<SettingsProbe.Facts> asked = probe.probe(dir, settingsModule);
+        SettingsProbe.Facts facts = asked.filter(SettingsProbe.Facts::ok).orElse(null);
+        String source = facts == null ? null : "Django " + facts.django() + " (" + facts.python() + ")";
+        if (facts == null) {
+            warnings.add(asked.map(f -> "Django (" + f.python() + ") could not load " + f.settings() + ": " + f.error() + "; ")
+                    .orElse(probe == SettingsProbe.NONE ? "" : "no Python here imports Django (the project's .venv, venv, env, /usr/bin/python3; --python names one); ")
+                    + "read the settings as text and guessed what follows: check it");
+        }
 
         String wsgiApp = null;
         Matcher wm = Pattern.compile("(?m)^WSGI_APPLICATION\\s*=\\s*[\"']([A-Za-z_][\\w.]*)\\.(\\w+)[\"']").matcher(code);
-        if (wm.find()) wsgiApp = wm.group(1) + ":" + wm.group(2);
+        if (facts != null && facts.wsgiApplication() != null && facts.wsgiApplication().matches("[A-Za-z_][\\w.]*\\.\\w+")) {
+            String w = facts.wsgiApplication();
+            wsgiApp = w.substring(0, w.lastIndexOf('.')) + ":" + w.substring(w.lastIndexOf('.') + 1);
+        } else if (wm.find()) wsgiApp = wm.group(1) + ":" + wm.group(2);
         else if (Files.isRegularFile(settingsDir.resolve("wsgi.py"))) wsgiApp = moduleOf(dir, settingsDir.resolve("wsgi.py")) + ":application";
         else if (Files.isRegularFile(packageDir.resolve("wsgi.py"))) wsgiApp = packageName + ".wsgi:application";
         else {
@@ -97,50 +129,82 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
             warnings.add("no WSGI_APPLICATION in the settings and no wsgi.py next to them; assumed " + wsgiApp);
         }
 
-        List<String> requirements = requirements(dir, warnings);
-
-        String staticUrl = urlPath(assignedString(code, "STATIC_URL"), "/static/");
-        String staticRoot = rootDir(code, "STATIC_ROOT");
-        if (staticRoot == null) {
-            staticRoot = "staticfiles";
-            warnings.add(code.contains("STATIC_ROOT") ? "cannot read STATIC_ROOT from the settings text; assumed BASE_DIR / \"staticfiles\" (check deploy/nginx)"
-                    : "the settings set no STATIC_ROOT: collectstatic needs it; add STATIC_ROOT = BASE_DIR / \"staticfiles\" (assumed)");
+        List<String> requirements = ProjectFiles.requirements(dir);
+        boolean pyproject = requirements.isEmpty() && ProjectFiles.pyprojectDependencies(dir);
+        if (requirements.isEmpty() && !pyproject) {
+            warnings.add("no requirements.txt, requirements/*.txt or pyproject.toml dependencies: nothing to pip install; add yours to deploy.yml (python.requirements)");
         }
-        String mediaUrl = urlPath(assignedString(code, "MEDIA_URL"), "/media/");
-        String mediaRoot = rootDir(code, "MEDIA_ROOT");
-        if (mediaRoot == null) {
-            mediaRoot = "media";
-            if (!code.contains("MEDIA_ROOT")) warnings.add("the settings set no MEDIA_ROOT; assumed BASE_DIR / \"media\" (shared across releases)");
-        }
+        java.util.Set<String> deps = ProjectFiles.dependencyNames(dir, requirements, pyproject);
+        ProjectFiles.Declared declared = ProjectFiles.pythonVersion(dir);
 
-        String sslHeader = null, sslValue = null;
-        Matcher sm = SSL_HEADER.matcher(code);
-        if (sm.find()) {
-            sslHeader = headerName(sm.group(1));
-            sslValue = sm.group(2);
+        String staticUrl, staticRoot, mediaUrl, mediaRoot, sslHeader = null, sslValue = null;
+        if (facts != null) {
+            Path base = Path.of(facts.baseDir() != null ? facts.baseDir() : dir.toString());
+            staticUrl = urlPath(facts.staticUrl(), "/static/");
+            staticRoot = hostRoot(base, facts.staticRoot());
+            if (staticRoot == null && staticUrl != null) {
+                staticRoot = "staticfiles";
+                warnings.add("the settings set no STATIC_ROOT: collectstatic needs it; add STATIC_ROOT = BASE_DIR / \"staticfiles\" (assumed)");
+            }
+            mediaUrl = urlPath(facts.mediaUrl(), "/media/");
+            mediaRoot = hostRoot(base, facts.mediaRoot());
+            for (SettingsProbe.Storage st : facts.storages()) {
+                if (!"staticfiles".equals(st.alias()) && st.location() != null && !st.location().equals(facts.mediaRoot())) {
+                    warnings.add("storage '" + st.alias() + "' keeps files in " + st.location() + ": link it into shared/ too (shared.dirs)");
+                }
+            }
+            if (mediaRoot == null) {
+                mediaRoot = "media";
+                notes.add("the settings set no MEDIA_ROOT; assumed BASE_DIR / \"media\" (shared across releases)");
+            }
+            if (facts.sslHeader() != null && facts.sslHeader().size() == 2 && facts.sslHeader().get(0).startsWith("HTTP_")) {
+                sslHeader = headerName(facts.sslHeader().get(0).substring(5));
+                sslValue = facts.sslHeader().get(1);
+            }
         } else {
+            staticUrl = urlPath(SettingsText.assignedString(code, "STATIC_URL"), "/static/");
+            staticRoot = SettingsText.rootDir(code, "STATIC_ROOT");
+            if (staticRoot == null) {
+                staticRoot = "staticfiles";
+                warnings.add(code.contains("STATIC_ROOT") ? "cannot read STATIC_ROOT from the settings text; assumed BASE_DIR / \"staticfiles\" (check deploy/nginx)"
+                        : "the settings set no STATIC_ROOT: collectstatic needs it; add STATIC_ROOT = BASE_DIR / \"staticfiles\" (assumed)");
+            }
+            mediaUrl = urlPath(SettingsText.assignedString(code, "MEDIA_URL"), "/media/");
+            mediaRoot = SettingsText.rootDir(code, "MEDIA_ROOT");
+            if (mediaRoot == null) {
+                mediaRoot = "media";
+                warnings.add(code.contains("MEDIA_ROOT") ? "cannot read MEDIA_ROOT from the settings text; assumed BASE_DIR / \"media\": uploads are lost if that is wrong"
+                        : "the settings set no MEDIA_ROOT; assumed BASE_DIR / \"media\" (shared across releases)");
+            }
+            Matcher sm = SSL_HEADER.matcher(code);
+            if (sm.find()) {
+                sslHeader = headerName(sm.group(1));
+                sslValue = sm.group(2);
+            }
+        }
+        if (sslHeader == null) {
             warnings.add("the settings set no SECURE_PROXY_SSL_HEADER: behind nginx Django cannot tell https requests;"
                     + " add SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") (nginx sets it)");
         }
+        for (String root : List.of(staticRoot, mediaRoot)) {
+            if (root.startsWith("../")) notes.add(root.substring(3) + " is outside BASE_DIR, next to the release: on the hosts it is "
+                    + "shared/" + root.substring(3) + ", linked as DEPLOY_TO/" + root.substring(3) + " and DEPLOY_TO/releases/" + root.substring(3)
+                    + " (see the next steps)");
+        }
 
         boolean celery = Files.isRegularFile(settingsDir.resolve("celery.py")) || Files.isRegularFile(packageDir.resolve("celery.py"))
-                || requirementsMentionCelery(dir, requirements);
+                || deps.contains("celery") || (facts != null && facts.installedApps().stream().anyMatch(a -> a.startsWith("django_celery_")));
 
         LinkedHashSet<String> keys = new LinkedHashSet<>();
         LinkedHashSet<String> required = new LinkedHashSet<>();
-        // in order of appearance, whichever way each is read
-        List<int[]> hits = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Pattern p : ENV_READS) collect(p, code, hits, names);
-        collect(ENV_REQUIRED, code, hits, names);
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < hits.size(); i++) order.add(i);
-        order.sort((a, b) -> Integer.compare(hits.get(a)[0], hits.get(b)[0]));
-        for (int i : order) {
-            String n = names.get(i);
-            if (NOT_IN_ENV_FILE.contains(n)) continue;
-            keys.add(n);
-            if (hits.get(i)[1] == 1) required.add(n);
+        if (facts != null) {
+            for (SettingsProbe.EnvRead r : facts.env()) {
+                if (NOT_IN_ENV_FILE.contains(r.name()) || !r.name().matches("[A-Za-z_][A-Za-z0-9_]*")) continue;
+                keys.add(r.name());
+                if (r.required()) required.add(r.name());
+            }
+        } else {
+            SettingsText.envFromText(code, keys, required);
         }
         boolean readsEnvFile = code.contains("DJANGO_ENV_FILE");
 
@@ -153,7 +217,25 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
         }
         return new InitProject(dir, packageName, settingsModule, wsgiApp, List.copyOf(requirements), staticUrl, staticRoot, mediaUrl,
                 mediaRoot, sslHeader, sslValue, celery, List.copyOf(keys), List.copyOf(required), readsEnvFile, repo, branch,
-                List.copyOf(warnings));
+                List.copyOf(warnings), List.copyOf(notes), source, declared == null ? null : declared.version(),
+                declared == null ? null : declared.source(), pyproject, deps.contains("gunicorn"));
+    }
+
+    /**
+     * A root Django resolved on this machine, as init writes it: relative to BASE_DIR when inside
+     * it, {@code ../NAME} when next to it (BASE_DIR's parent is releases/ or the deploy root on a
+     * host, so it cannot be used as is), else absolute; null when unset.
+     */
+    public static String hostRoot(Path baseDir, String root) {
+        if (root == null || root.isBlank()) return null;
+        Path b = baseDir.toAbsolutePath().normalize();
+        Path r = b.resolve(root).normalize();
+        if (r.equals(b)) return null;   // BASE_DIR itself: the release, never a shared folder
+        String rel = null;
+        if (r.startsWith(b)) rel = b.relativize(r).toString();
+        else if (b.getParent() != null && r.startsWith(b.getParent()) && !r.equals(b.getParent())) rel = "../" + b.getParent().relativize(r);
+        String v = rel != null ? rel.replace('\\', '/') : r.toString();
+        return v.matches("(\\.\\./)?[A-Za-z0-9._/-]+") || v.matches("/[A-Za-z0-9._/-]+") ? v : null;
     }
 
     /** The default app name: the package name, made a valid service name. */
@@ -169,7 +251,7 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
         try {
             Path f = moduleFile(dir, settingsModule);
             if (f != null) {
-                String u = assignedString(withoutComments(settingsText(dir, f, new LinkedHashSet<>())), "ROOT_URLCONF");
+                String u = SettingsText.assignedString(SettingsText.withoutComments(SettingsText.settingsText(dir, f, new LinkedHashSet<>())), "ROOT_URLCONF");
                 if (u != null) return u;
             }
         } catch (IOException e) {
@@ -179,14 +261,6 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static void collect(Pattern p, String code, List<int[]> hits, List<String> names) {
-        Matcher m = p.matcher(code);
-        while (m.find()) {
-            hits.add(new int[]{m.start(), p == ENV_REQUIRED ? 1 : 0});
-            names.add(m.group(1));
-        }
-    }
 
     private static String firstGroup(Pattern p, String text) {
         Matcher m = p.matcher(text);
@@ -224,110 +298,12 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
         return null;
     }
 
-    /**
-     * The settings file's text, preceded by the files it star-imports from the project
-     * ({@code from .base import *}), so that keys set in a base module count too.
-     */
-    private static String settingsText(Path dir, Path file, Set<Path> seen) throws IOException {
-        if (!seen.add(file.toAbsolutePath().normalize()) || seen.size() > 10) return "";
-        String text = Files.readString(file);
-        StringBuilder b = new StringBuilder();
-        Matcher m = STAR_IMPORT.matcher(text);
-        while (m.find()) {
-            String mod = m.group(1);
-            Path target;
-            if (mod.startsWith(".")) {
-                int dots = 0;
-                while (dots < mod.length() && mod.charAt(dots) == '.') dots++;
-                Path base = file.getParent();
-                for (int i = 1; i < dots && base != null; i++) base = base.getParent();
-                if (base == null) continue;
-                String rest = mod.substring(dots);
-                target = rest.isEmpty() ? base.resolve("__init__.py") : moduleFile(base, rest);
-            } else {
-                target = moduleFile(dir, mod);
-            }
-            if (target != null && Files.isRegularFile(target)) b.append(settingsText(dir, target, seen)).append('\n');
-        }
-        return b.append(text).toString();
-    }
-
-    /** Drops whole-line comments and trailing comments that follow code (not inside strings: good enough for settings). */
-    static String withoutComments(String text) {
-        StringBuilder b = new StringBuilder();
-        for (String line : text.split("\n", -1)) {
-            String t = line.strip();
-            if (t.startsWith("#")) {
-                b.append('\n');
-                continue;
-            }
-            int hash = line.indexOf(" #");
-            if (hash >= 0 && line.indexOf('"') < 0 && line.indexOf('\'') < 0) line = line.substring(0, hash);
-            b.append(line).append('\n');
-        }
-        return b.toString();
-    }
-
-    /** The string literal of the last top-level {@code NAME = "..."} (or a default inside env("NAME", "...")). */
-    private static String assignedString(String code, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\s*=\\s*(.+)$").matcher(code);
-        String value = null;
-        while (m.find()) {
-            String expr = m.group(1).strip();
-            List<String> strings = strings(expr);
-            if (strings.isEmpty()) continue;
-            // NAME = "x" -> x; NAME = env("NAME", "x") -> x (the last literal is the value or the default)
-            value = strings.get(strings.size() - 1);
-        }
-        return value;
-    }
-
     /** "/static/", "static/" -> "/static/"; a URL (CDN) -> null; absent -> the default. */
     private static String urlPath(String url, String dflt) {
         if (url == null || url.isBlank()) return dflt;
         if (url.contains("://") || url.startsWith("//")) return null;
         String p = url.startsWith("/") ? url : "/" + url;
         return p.endsWith("/") ? p : p + "/";
-    }
-
-    /**
-     * STATIC_ROOT / MEDIA_ROOT: the literals after BASE_DIR ({@code BASE_DIR / "static"},
-     * {@code os.path.join(BASE_DIR, "static")}, {@code env("X", str(BASE_DIR / "static"))}) joined
-     * as a path relative to the release, or an absolute literal; null when not readable as text.
-     */
-    private static String rootDir(String code, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\s*=\\s*(.+)$").matcher(code);
-        String result = null;
-        while (m.find()) {
-            String expr = m.group(1).strip();
-            int base = expr.indexOf("BASE_DIR");
-            if (base >= 0) {
-                String after = expr.substring(base + "BASE_DIR".length());
-                if (after.startsWith(".parent") || after.contains("..")) {
-                    result = null;
-                    continue;
-                }
-                List<String> parts = strings(after);
-                if (parts.isEmpty()) {
-                    result = null;
-                    continue;
-                }
-                String rel = String.join("/", parts).replaceAll("/+", "/").replaceAll("^/|/$", "");
-                result = rel.matches("[A-Za-z0-9._/-]+") ? rel : null;
-            } else {
-                List<String> parts = strings(expr);
-                String abs = parts.stream().filter(s -> s.startsWith("/")).reduce((a, b) -> b).orElse(null);
-                result = abs != null && abs.matches("/[A-Za-z0-9._/-]+") ? abs.replaceAll("/$", "") : null;
-            }
-        }
-        return result;
-    }
-
-    private static List<String> strings(String expr) {
-        List<String> out = new ArrayList<>();
-        Matcher s = STRING.matcher(expr);
-        while (s.find()) out.add(s.group(1) != null ? s.group(1) : s.group(2));
-        return out;
     }
 
     /** X_FORWARDED_PROTO -> X-Forwarded-Proto (Django's META key HTTP_X_FORWARDED_PROTO). */
@@ -339,42 +315,6 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
             b.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
         }
         return b.toString();
-    }
-
-    /** requirements.txt; else requirements/production.txt or prod.txt; else requirements/*.txt that are not for development. */
-    private static List<String> requirements(Path dir, List<String> warnings) throws IOException {
-        if (Files.isRegularFile(dir.resolve("requirements.txt"))) return List.of("requirements.txt");
-        Path rd = dir.resolve("requirements");
-        if (Files.isDirectory(rd)) {
-            for (String n : List.of("production.txt", "prod.txt")) {
-                if (Files.isRegularFile(rd.resolve(n))) return List.of("requirements/" + n);
-            }
-            try (Stream<Path> s = Files.list(rd)) {
-                List<String> found = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".txt"))
-                        .filter(n -> !n.matches("(?i).*(dev|test|local|ci|lint|doc).*")).sorted()
-                        .map(n -> "requirements/" + n).toList();
-                if (!found.isEmpty()) return found;
-            }
-        }
-        warnings.add("no requirements.txt or requirements/*.txt: python.requirements is empty (no pip install); add yours to deploy.yml");
-        return List.of();
-    }
-
-    private static boolean requirementsMentionCelery(Path dir, List<String> files) throws IOException {
-        Set<Path> seen = new LinkedHashSet<>();
-        List<Path> todo = new ArrayList<>();
-        for (String f : files) todo.add(dir.resolve(f));
-        while (!todo.isEmpty()) {
-            Path f = todo.remove(0);
-            if (!seen.add(f.normalize()) || !Files.isRegularFile(f)) continue;
-            for (String line : Files.readAllLines(f)) {
-                String t = line.strip().toLowerCase(Locale.ROOT);
-                if (t.matches("celery([\\[=<>~!; ].*)?")) return true;
-                Matcher inc = Pattern.compile("^-r\\s+(\\S+)").matcher(line.strip());
-                if (inc.find()) todo.add(f.getParent().resolve(inc.group(1)));
-            }
-        }
-        return false;
     }
 
     /** The url of [remote "origin"] in .git/config. */

@@ -22,7 +22,7 @@ class InitFilesTest {
     static InitProject project(List<String> requirements) {
         return new InitProject(Path.of("/x"), "shop", "shop.settings", "shop.wsgi:application", requirements,
                 "/static/", "staticfiles", "/media/", "media", null, null, false,
-                List.of("SECRET_KEY"), List.of(), true, "git@example.com:shop.git", "main", List.of());
+                List.of("SECRET_KEY"), List.of(), true, "git@example.com:shop.git", "main", List.of(), List.of(), null, null, null, false, true);
     }
 
     static final InitFiles.Choices CHOICES = new InitFiles.Choices("shop", List.of("web1.example.com"), "deploy", "shop.example.com",

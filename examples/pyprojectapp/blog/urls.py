@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+from django.urls import path
+
+
+def index(request):
+    return HttpResponse("blog\n")
+
+
+urlpatterns = [path("", index)]
