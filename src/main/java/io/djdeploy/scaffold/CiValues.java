@@ -65,7 +65,7 @@ final class CiValues {
         // one per line of a YAML block scalar, indented as in ci/github-deploy.yml
         v.put("requirements_files", p.pyproject() ? "pyproject.toml" : String.join("\n            ", p.requirements()));
         v.put("python_version", p.python() != null ? p.python() : "3.12");
-        v.put("secret_key_name", InitFiles.secretKeyName(p));
+        v.put("secret_key_name", EnvTemplate.secretKeyName(p));
         v.put("postgres", usesPostgres(p));
         v.put("djdeploy_version", pin.version());
         v.put("djdeploy_sha256", pin.sha256());
