@@ -51,6 +51,15 @@ public record InitProject(Path dir, String packageName, String settingsModule, S
                           String repo, String branch, List<String> warnings, List<String> notes, String source,
                           String python, String pythonSource, boolean pyproject, boolean gunicorn) {
 
+    /** The facts of a project read as text, before init asked Django or read the Python version (tests build these). */
+    public InitProject(Path dir, String packageName, String settingsModule, String wsgiApp, List<String> requirements,
+                       String staticUrl, String staticRoot, String mediaUrl, String mediaRoot, String sslHeader, String sslValue,
+                       boolean celery, List<String> envKeys, List<String> requiredEnv, boolean readsEnvFile,
+                       String repo, String branch, List<String> warnings) {
+        this(dir, packageName, settingsModule, wsgiApp, requirements, staticUrl, staticRoot, mediaUrl, mediaRoot, sslHeader, sslValue,
+                celery, envKeys, requiredEnv, readsEnvFile, repo, branch, warnings, List.of(), null, null, null, false, true);
+    }
+
     /** Not a Django project (no manage.py, no settings): init cannot continue. */
     public static final class NotAProject extends Exception {
         public NotAProject(String message) {
