@@ -85,7 +85,7 @@ public final class HookSteps {
                         r = x.run(c);   // output streams as events, through the renderers' redactor
                         why = r.ok() ? null : "failed with exit status " + r.exitCode();
                     } catch (TransportException e) {
-                        if (e.getMessage() == null || !e.getMessage().contains("timed out")) throw e;
+                        if (e.getMessage() == null || !e.getMessage().contains("command timed out")) throw e;
                         why = "timed out after " + hook.timeout().toSeconds() + "s";
                     }
                     if (why == null) continue;

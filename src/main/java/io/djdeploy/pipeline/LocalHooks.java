@@ -72,8 +72,9 @@ public final class LocalHooks {
                     try {
                         r = x.runOn(local, c);
                     } catch (TransportException e) {
-                        throw new StepFailure(x.ctx().redactor().apply("local hook " + Shell.quote(hook.command()) + " timed out after "
-                                + hook.timeout().toSeconds() + "s"), c.script(), null, List.of());
+                        String why = e.getMessage() != null && e.getMessage().contains("command timed out")
+                                ? "timed out after " + hook.timeout().toSeconds() + "s" : "could not run: " + e.getMessage();
+                        throw new StepFailure(x.ctx().redactor().apply("local hook " + Shell.quote(hook.command()) + " " + why), c.script(), null, List.of());
                     }
                     if (!r.ok()) {
                         throw new StepFailure(x.ctx().redactor().apply("local hook " + Shell.quote(hook.command()) + " failed with exit status "
