@@ -338,7 +338,7 @@ class DjangoProject:
 REPORT_KEYS = {"django", "vendor", "mode", "database", "settings_module", "sql_collected", "conflicts", "inconsistent",
                "applied", "db_error", "db_missing", "pending_unknown", "known", "leaves", "leaf_nodes",
                "unmigrated_apps", "migrations"}
-MIGRATION_KEYS = {"app", "name", "atomic", "initial", "dependencies", "replaces", "sql", "sql_error", "operations"}
+MIGRATION_KEYS = {"app", "name", "file", "django_app", "atomic", "initial", "dependencies", "replaces", "sql", "sql_error", "operations"}
 
 
 class MigrationFactsTest(unittest.TestCase):
@@ -388,6 +388,8 @@ class MigrationFactsTest(unittest.TestCase):
         for m in report["migrations"]:
             self.assertEqual(set(m), MIGRATION_KEYS, m["name"])
 
+        self.assertEqual(by_name["0001_initial"]["file"], os.path.join("shop", "migrations", "0001_initial.py"))
+        self.assertFalse(by_name["0001_initial"]["django_app"])
         create = by_name["0001_initial"]["operations"][0]
         self.assertEqual((create["type"], create["table"], create["fields"]), ("CreateModel", "shop_item", ["id", "name"]))
         self.assertTrue(by_name["0001_initial"]["initial"])

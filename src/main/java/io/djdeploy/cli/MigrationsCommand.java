@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -52,11 +53,17 @@ class MigrationsCommand implements Callable<Integer> {
     @Option(names = "--settings", paramLabel = "MOD", description = "--local: DJANGO_SETTINGS_MODULE (default: what manage.py sets).")
     String settings;
 
-    @Option(names = "--python", paramLabel = "PY", description = "--local: the interpreter (default: PATH/.venv/bin/python, PATH/venv/bin/python, else python3).")
+    @Option(names = "--python", paramLabel = "PY", description = "--local: the interpreter (default: the first of PATH/.venv/bin/python, PATH/venv/bin/python, /usr/bin/python3 that can import Django).")
     String python;
 
     @Option(names = "--all", description = "--local: every migration from an empty database, not just the pending ones.")
     boolean all;
+
+    @Option(names = "--since", paramLabel = "REF", description = "--local: only the migrations added since this git ref (a pull request's base), each judged against a database in use.")
+    String since;
+
+    @Option(names = "--include-django-apps", description = "--local: report the migrations of Django's own apps (auth, admin, ...) too.")
+    boolean includeDjangoApps;
 
     @Mixin
     ConfigMixin config;
@@ -75,12 +82,23 @@ class MigrationsCommand implements Callable<Integer> {
         MigrationPlan plan;
         if (local != null) {
             if (environment != null) throw new CliException(ExitCode.USAGE, "give either ENV or --local PATH, not both");
-            MigrationFacts facts = analyzeLocal();
-            // --all lints each migration as if it met a database in use; pending ones are judged in context
-            plan = all ? MigrationClassifier.isolated(facts) : MigrationClassifier.plan(facts);
+            if (all && since != null) throw new CliException(ExitCode.USAGE, "give either --all or --since REF, not both");
+            Path project = local.toAbsolutePath().normalize();
+            Set<String> added = since != null ? LocalGit.addedSince(project, since) : null;
+            MigrationFacts facts = analyzeLocal(project, all || since != null);
+            if (!includeDjangoApps) facts = facts.only(m -> !Boolean.TRUE.equals(m.djangoApp()), facts.mode());
+            if (added != null) {
+                // what the change adds, judged in order against a database in use (a table it creates is new)
+                plan = MigrationClassifier.plan(facts.only(m -> m.file() != null && added.contains(m.file()), "subset"));
+            } else {
+                // --all lints each migration as if it met a database in use; pending ones are judged in context
+                plan = all ? MigrationClassifier.isolated(facts) : MigrationClassifier.plan(facts);
+            }
         } else {
             if (environment == null) throw new CliException(ExitCode.USAGE, "missing ENV (or --local PATH for a checkout on this machine)");
-            if (all || settings != null || python != null) throw new CliException(ExitCode.USAGE, "--all, --settings and --python go with --local");
+            if (all || settings != null || python != null || since != null || includeDjangoApps) {
+                throw new CliException(ExitCode.USAGE, "--all, --since, --settings, --python and --include-django-apps go with --local");
+            }
             plan = analyzeRemote();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -94,20 +112,16 @@ class MigrationsCommand implements Callable<Integer> {
         return plan.needsReview() ? ExitCode.MIGRATIONS_REVIEW.code : 0;
     }
 
-    private MigrationFacts analyzeLocal() throws IOException, InterruptedException {
-        Path project = local.toAbsolutePath().normalize();
+    private MigrationFacts analyzeLocal(Path project, boolean everyMigration) throws IOException, InterruptedException {
         if (!Files.isRegularFile(project.resolve("manage.py"))) {
             throw new CliException(ExitCode.USAGE, "--local " + local + ": no manage.py in that directory");
         }
-        String py = python != null ? python
-                : Files.isExecutable(project.resolve(".venv/bin/python")) ? project.resolve(".venv/bin/python").toString()
-                : Files.isExecutable(project.resolve("venv/bin/python")) ? project.resolve("venv/bin/python").toString()
-                : "python3";
+        String py = python != null ? python : LocalGit.djangoPython(project);
         Path helper = Files.createTempFile("djdeploy-helper", ".py");
         try {
             Files.write(helper, Helper.bytes());
             List<String> argv = new ArrayList<>(List.of(py, helper.toString(), "migrations"));
-            if (all) argv.add("--all");
+            if (everyMigration) argv.add("--all");
             if (settings != null) {
                 argv.add("--settings");
                 argv.add(settings);

@@ -17,7 +17,10 @@ final class PlanTable {
             return out;
         }
         int w = Math.max(9, plan.migrations().stream().mapToInt(m -> m.id().length()).max().orElse(9));
-        String fmt = "%-" + w + "s  %-34s %-7s %s";
+        // as wide as the longest description: a model or field name is never cut
+        int d = Math.max(34, plan.migrations().stream().flatMap(m -> m.operations().stream())
+                .mapToInt(o -> o.description().length()).max().orElse(34));
+        String fmt = "%-" + w + "s  %-" + d + "s %-7s %s";
         out.add("migration plan: " + plan.migrations().size() + " pending, verdict " + plan.verdict());
         if (plan.note() != null) out.add(plan.note());
         out.add(String.format(Locale.ROOT, fmt, "MIGRATION", "OPERATION", "CLASS", "REASON"));
@@ -26,8 +29,7 @@ final class PlanTable {
             for (MigrationPlan.Op op : m.operations()) {
                 String cls = MigrationPlan.REVIEW.equals(op.cls()) ? style.yellow("review ") : style.green("safe   ");
                 String reason = op.reasons().isEmpty() ? "" : String.join(", ", op.reasons()) + ": " + String.join("; ", op.why());
-                String desc = op.description().length() > 34 ? op.description().substring(0, 33) + "…" : op.description();
-                out.add(String.format(Locale.ROOT, "%-" + w + "s  %-34s %s %s", first ? m.id() : "", desc, cls, reason));
+                out.add(String.format(Locale.ROOT, "%-" + w + "s  %-" + d + "s %s %s", first ? m.id() : "", op.description(), cls, reason));
                 first = false;
             }
             if (m.operations().isEmpty()) out.add(String.format(Locale.ROOT, fmt, m.id(), "(no operations)", "safe", ""));

@@ -23,9 +23,19 @@ public record MigrationFacts(String django, String vendor, String mode, Map<Stri
         return migrations == null ? List.of() : migrations;
     }
 
+    /**
+     * The same facts with only some migrations; with mode "subset" they are judged as pending
+     * against a database in use (never a fresh database), e.g. those a pull request adds.
+     */
+    public MigrationFacts only(java.util.function.Predicate<Migration> keep, String mode) {
+        return new MigrationFacts(django, vendor, mode, conflicts, inconsistent, applied, known, leaves,
+                migrations().stream().filter(keep).toList(), error, dbError, "subset".equals(mode) ? Boolean.FALSE : dbMissing);
+    }
+
     /** One migration: pending (or, with --all, every one from an empty database). */
+    /** @param file its path, relative to the project when inside it (as git names it); djangoApp: one of Django's own apps */
     public record Migration(String app, String name, Boolean atomic, Boolean initial, List<String> sql, String sqlError,
-                            List<Operation> operations) {
+                            List<Operation> operations, String file, Boolean djangoApp) {
         public String id() {
             return app + "." + name;
         }

@@ -589,9 +589,18 @@ def _migration_facts(loader, migration, connection, with_sql, sql_unavailable):
         elif kind == "RenameModel" and op.old_name.lower() in ctx.created:
             ctx.created.add(op.new_name.lower())
         state = _advance(op, app, state)
+    module = sys.modules.get(type(migration).__module__)
+    path = getattr(module, "__file__", None)
+    if path:
+        path = os.path.abspath(path)
+        relative = os.path.relpath(path, os.getcwd())
+        path = path if relative.startswith("..") else relative    # inside the project: relative, as git names it
     entry = {
         "app": app,
         "name": migration.name,
+        "file": path,
+        # Django's own apps (auth, contenttypes, admin, sessions...): CI lints leave them out
+        "django_app": type(migration).__module__.startswith("django."),
         "atomic": bool(getattr(migration, "atomic", True)),
         "initial": bool(getattr(migration, "initial", False)),
         "dependencies": [_pair(d) for d in getattr(migration, "dependencies", ())],

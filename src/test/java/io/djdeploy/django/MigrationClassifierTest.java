@@ -139,8 +139,8 @@ class MigrationClassifierTest {
         // given: the RemoveField and the AddField split over two pending migrations
         MigrationFacts all = load("ops-django52.json");
         MigrationFacts.Migration both = all.migrations().stream().filter(x -> x.name().startsWith("0011")).findFirst().orElseThrow();
-        MigrationFacts.Migration remove = new MigrationFacts.Migration("shop", "0011a", true, false, null, null, both.operations().subList(0, 1));
-        MigrationFacts.Migration add = new MigrationFacts.Migration("shop", "0011b", true, false, null, null, both.operations().subList(1, 2));
+        MigrationFacts.Migration remove = new MigrationFacts.Migration("shop", "0011a", true, false, null, null, both.operations().subList(0, 1), null, false);
+        MigrationFacts.Migration add = new MigrationFacts.Migration("shop", "0011b", true, false, null, null, both.operations().subList(1, 2), null, false);
         MigrationFacts pending = new MigrationFacts(all.django(), all.vendor(), "pending", null, null,
                 List.of(List.of("shop", "0000_in_use")), all.known(), all.leaves(), List.of(remove, add), null, null, false);
 

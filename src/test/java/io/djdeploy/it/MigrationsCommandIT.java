@@ -67,6 +67,38 @@ class MigrationsCommandIT {
         assertThat(broken.output()).contains("SECRET_KEY").doesNotContain("x".repeat(60));
     }
 
+    @Test
+    void sinceARefItClassifiesOnlyWhatTheChangeAdds(@TempDir Path dir) throws Exception {
+        // given: a CI checkout of v3 with an empty database, no --python (no venv: Debian's python3 is found)
+        Path repo = dir.resolve("repo");
+        Postgres.run(Site.home().resolve("scripts/example-repo").toString(), repo.toString());
+        Path checkout = dir.resolve("checkout");
+        Postgres.run("git", "clone", "-q", repo.toString(), checkout.toString());
+        Postgres.run("git", "-C", checkout.toString(), "checkout", "-q", "v3");
+        Map<String, String> env = Map.of("SECRET_KEY", "x".repeat(60), "DB_PATH", dir.resolve("empty.sqlite3").toString());
+
+        // when
+        Site.Run pr = djdeploy(env, "migrations", "--local", checkout.toString(), "--since", "v2");
+        Site.Run nothing = djdeploy(env, "migrations", "--local", checkout.toString(), "--since", "v3");
+        Site.Run twoTags = djdeploy(env, "migrations", "--local", checkout.toString(), "--since", "v1", "--format", "json");
+        Site.Run withDjango = djdeploy(env, "migrations", "--local", checkout.toString(), "--all", "--include-django-apps");
+        Site.Run badRef = djdeploy(env, "migrations", "--local", checkout.toString(), "--since", "no-such-ref");
+
+        // then: only v3's migration, judged against a database in use (the CI database is empty)
+        assertThat(pr.code()).as(pr.output()).isEqualTo(10);
+        assertThat(pr.output()).contains("notes.0003_remove_note_body", "backward-incompatible")
+                .doesNotContain("notes.0002_note_body", "auth.", "contenttypes.");
+        assertThat(nothing.code()).as(nothing.output()).isZero();
+        assertThat(nothing.output()).contains("nothing pending");
+        assertThat(twoTags.code()).as(twoTags.output()).isEqualTo(10);
+        assertThat(twoTags.output()).contains("\"name\":\"0002_note_body\"", "\"name\":\"0003_remove_note_body\"")
+                .doesNotContain("0001_initial");
+        // Django's own apps only when asked for
+        assertThat(withDjango.output()).contains("auth.0001_initial", "notes.0001_initial");
+        assertThat(badRef.code()).as(badRef.output()).isEqualTo(2);
+        assertThat(badRef.output()).contains("--since no-such-ref: not a commit");
+    }
+
     static Path export(Path repo, String tag, Path to) throws Exception {
         Files.createDirectories(to);
         Postgres.run("/bin/sh", "-c", "git -C '" + repo + "' archive " + tag + " | tar -x -C '" + to + "'");
