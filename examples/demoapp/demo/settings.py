@@ -140,9 +140,21 @@ elif DB_ENGINE in ("postgresql", "postgres"):
             "PORT": env("DB_PORT", ""),
         }
     }
+elif DB_ENGINE in ("mysql", "mariadb"):
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": env("DB_NAME", "demo"),
+            "USER": env("DB_USER", ""),
+            "PASSWORD": env("DB_PASSWORD", ""),
+            "HOST": env("DB_HOST", ""),
+            "PORT": env("DB_PORT", ""),
+            "OPTIONS": {"charset": "utf8mb4"},
+        }
+    }
 else:
     raise ImproperlyConfigured(
-        "DB_ENGINE must be 'sqlite' or 'postgresql', got %r" % DB_ENGINE
+        "DB_ENGINE must be 'sqlite', 'postgresql' or 'mysql', got %r" % DB_ENGINE
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,7 +10,7 @@ import java.time.Duration;
 public record MigrationsConfig(Policy policy, Backup backup, Duration lockTimeout, Duration statementTimeout) {
     public enum Policy { GATE, AUTO, OFF }
 
-    /** A backup before migrations run: a preset (postgresql, sqlite) or the user's command. */
+    /** A backup before migrations run: a preset (postgresql, mariadb, sqlite) or the user's command. */
     public record Backup(String preset, String command) {}
 
     /** A blocked ALTER fails after this instead of queueing the site's queries behind it (0 turns it off). */

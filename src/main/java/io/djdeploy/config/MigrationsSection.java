@@ -23,8 +23,8 @@ final class MigrationsSection implements Section<MigrationsConfig> {
 
     /** {@code migrations.backup}: a preset or the user's own command, exactly one. */
     static final class BackupSection implements Section<MigrationsConfig.Backup> {
-        static final Key<String> PRESET = Key.text("preset", null, v -> v.equals("postgresql") || v.equals("sqlite") ? null
-                : "must be postgresql or sqlite (or use command: for your own)");
+        static final Key<String> PRESET = Key.text("preset", null, v -> v.equals("postgresql") || v.equals("mariadb") || v.equals("sqlite") ? null
+                : "must be postgresql, mariadb or sqlite (or use command: for your own)");
         static final Key<String> COMMAND = Key.text("command", null, Rules::command);
 
         @Override
@@ -39,7 +39,7 @@ final class MigrationsSection implements Section<MigrationsConfig> {
             if (v.has(PRESET) && v.has(COMMAND)) {
                 v.errorHere("sets both preset and command: keep one (a preset, or your own command)");
             } else if (!v.has(PRESET) && !v.has(COMMAND)) {
-                v.errorHere("needs exactly one of preset (postgresql, sqlite) or command");
+                v.errorHere("needs exactly one of preset (postgresql, mariadb, sqlite) or command");
             }
             return new MigrationsConfig.Backup(preset, command);
         }

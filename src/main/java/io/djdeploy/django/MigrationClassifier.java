@@ -293,6 +293,8 @@ public final class MigrationClassifier {
                 if (inContext && op.table() != null && newTables.contains(op.table()) && !"CreateModel".equals(op.type())) op = op.onNewTable();
                 if ("CreateModel".equals(op.type()) && op.table() != null) newTables.add(op.table());
                 List<Finding> findings = fresh ? List.of() : classify(op, looksLikeRename(op, removedHere));
+                // MariaDB/MySQL: InnoDB's online DDL decides what locks, not PostgreSQL's rules
+                if (MariaDbDdl.applies(facts.vendor())) findings = MariaDbDdl.adjust(op, findings);
                 List<String> reasons = findings.stream().map(f -> f.reason().label).toList();
                 List<String> why = findings.stream().map(Finding::why).toList();
                 RollbackCompat.Verdict back = RollbackCompat.of(op);

@@ -2,6 +2,7 @@ package io.djdeploy.django;
 
 import io.djdeploy.release.MigrationPlan;
 import io.djdeploy.config.DjangoConfig;
+import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.MigrationsConfig;
 import io.djdeploy.step.HostRun;
@@ -160,19 +161,7 @@ public final class MigrationSteps {
                         && (ctx.migrationPlan() == null || ctx.migrationPlan().needsReview());
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                ReleaseLayout l = h.ops().layout();
-                MigrationsConfig.Backup b = ctx.env().migrations().backup();
-                String dir = l.shared() + "/backups";
-                // a backup holds every row and password hash: a private dir, files 0600 (umask 077)
-                Command privateDir = Command.of("mkdir", "-p", dir).then(Command.of("chmod", "700", dir)).then(Command.sh("umask 077"));
-                if (b.command() != null) {
-                    Map<String, String> values = Templates.placeholders(ctx.env(), l, ctx.releaseId());
-                    values.put("backup_dir", dir);
-                    return List.of(privateDir.then(Command.sh(Templates.render(b.command(), values))));
-                }
-                String out = dir + "/" + ctx.releaseId() + ("postgresql".equals(b.preset()) ? ".dump" : ".sqlite3");
-                return List.of(privateDir.then(
-                        helperCommand(l, ctx.releaseId(), ctx.env().django(), "backup", "--preset", b.preset(), "--out", out)));
+                return List.of(backupCommand(h.ops().layout(), ctx.releaseId(), ctx.env(), ctx.releaseId()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 for (Command c : plan(x.host(), x.ctx())) {
@@ -182,6 +171,24 @@ public final class MigrationSteps {
                 x.info("backup written before migrating");
             }
         };
+    }
+
+    /**
+     * The configured backup, run with release {@code id}'s code into {@code shared/backups/NAME.*}
+     * (a user's command gets the placeholders of that release).
+     */
+    public static Command backupCommand(ReleaseLayout l, String id, EnvironmentConfig env, String name) {
+        MigrationsConfig.Backup b = env.migrations().backup();
+        String dir = l.shared() + "/backups";
+        // a backup holds every row and password hash: a private dir, files 0600 (umask 077)
+        Command privateDir = Command.of("mkdir", "-p", dir).then(Command.of("chmod", "700", dir)).then(Command.sh("umask 077"));
+        if (b.command() != null) {
+            Map<String, String> values = Templates.placeholders(env, l, id);
+            values.put("backup_dir", dir);
+            return privateDir.then(Command.sh(Templates.render(b.command(), values)));
+        }
+        String out = dir + "/" + name + backupSuffix(b.preset());
+        return privateDir.then(helperCommand(l, id, env.django(), "backup", "--preset", b.preset(), "--out", out));
     }
 
     /** Once, on the migrate host, under the lock, before any host switches. */
@@ -229,6 +236,15 @@ public final class MigrationSteps {
         List<String> argv = new ArrayList<>(Manage.helperRun(l, id, django));
         argv.addAll(args);
         return Command.of(argv).in(Manage.projectDir(l, id, django));
+    }
+
+    /** pg_dump's custom format, mariadb-dump's SQL, or an SQLite database file. */
+    public static String backupSuffix(String preset) {
+        return switch (preset) {
+            case "postgresql" -> ".dump";
+            case "mariadb" -> ".sql";
+            default -> ".sqlite3";
+        };
     }
 
     static String ms(Duration d) {

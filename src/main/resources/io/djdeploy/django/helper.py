@@ -697,11 +697,51 @@ def _prepare_environment(args):
         os.environ["DJANGO_SETTINGS_MODULE"] = module
 
 
+def _cnf_value(value):
+    """A value for a MySQL option file: double-quoted, with backslash and quote escaped."""
+    return '"%s"' % str(value).replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _mariadb_dump(cfg, vendor, out):
+    """mariadb-dump (or mysqldump) --single-transaction: a consistent InnoDB snapshot while the
+    site serves. The credentials travel in a 0600 defaults file that is removed afterwards,
+    never on the command line (where `ps` would show the password)."""
+    import shutil
+    import subprocess
+    import tempfile
+    if vendor != "mysql":
+        raise MigrationsFailure("backup preset mariadb, but the database is %s" % vendor)
+    dump = shutil.which("mariadb-dump") or shutil.which("mysqldump")
+    if not dump:
+        raise MigrationsFailure("cannot find mariadb-dump or mysqldump (install mariadb-client)")
+    fd, defaults = tempfile.mkstemp(prefix="djdeploy-backup-", suffix=".cnf")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write("[client]\n")
+            host = str(cfg.get("HOST") or "")
+            if host.startswith("/"):
+                f.write("socket=%s\n" % _cnf_value(host))
+            elif host:
+                f.write("host=%s\n" % _cnf_value(host))
+            for key, option in (("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
+                if cfg.get(key):
+                    f.write("%s=%s\n" % (option, _cnf_value(cfg[key])))
+        # --defaults-extra-file must come first; --result-file so a failed dump leaves no half file behind a success
+        argv = [dump, "--defaults-extra-file=" + defaults, "--single-transaction", "--routines", "--triggers",
+                "--result-file=" + out, str(cfg["NAME"])]
+        done = subprocess.run(argv)
+        if done.returncode != 0:
+            raise MigrationsFailure("%s failed with exit status %d" % (os.path.basename(dump), done.returncode))
+    finally:
+        os.unlink(defaults)
+
+
 def cmd_backup(args):
     """Backs up the default database before migrations run.
 
     postgresql: pg_dump -Fc with the connection from Django's settings; the password travels
     in PGPASSWORD (the environment), never on the command line.
+    mariadb: mariadb-dump --single-transaction, credentials in a private defaults file.
     sqlite: the sqlite3 online-backup API (a consistent copy while the site serves).
     """
     import subprocess
@@ -731,6 +771,8 @@ def cmd_backup(args):
                 raise MigrationsFailure("cannot run pg_dump: %s (install postgresql-client)" % e.strerror)
             if done.returncode != 0:
                 raise MigrationsFailure("pg_dump failed with exit status %d" % done.returncode)
+        elif args.preset == "mariadb":
+            _mariadb_dump(cfg, vendor, args.out + ".tmp")
         elif args.preset == "sqlite":
             if vendor != "sqlite":
                 raise MigrationsFailure("backup preset sqlite, but the database is %s" % vendor)
@@ -1111,7 +1153,7 @@ def main(argv):
     m.add_argument("--pretty", action="store_true")
 
     b = sub.add_parser("backup")
-    b.add_argument("--preset", choices=["postgresql", "sqlite"], required=True)
+    b.add_argument("--preset", choices=["postgresql", "mariadb", "sqlite"], required=True)
     b.add_argument("--out", required=True)
     b.add_argument("--settings")
     b.add_argument("--env-file")

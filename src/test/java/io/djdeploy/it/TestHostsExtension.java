@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *   <li>{@link TestHosts} ({@link Hosts @Hosts(n)}, default 1): one fleet per test class, shared
  *       by its tests (ask for it in a {@code @BeforeAll} method), stopped after the last one;</li>
  *   <li>{@link Site}: a local site per parameter, stopped after the test;</li>
- *   <li>{@link Postgres}: one cluster per test class.</li>
+ *   <li>{@link Postgres}: one cluster per test class;</li>
+ *   <li>{@link MariaDb}: one server per test class.</li>
  * </ul>
  * When a test fails, the tails of the logs and ledgers of everything it used are printed,
  * and the directories are kept for inspection (their paths are printed); otherwise they are
@@ -50,7 +51,7 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
         Class<?> t = p.getParameter().getType();
-        return t == TestHosts.class || t == Site.class || t == Postgres.class;
+        return t == TestHosts.class || t == Site.class || t == Postgres.class || t == MariaDb.class;
     }
 
     @Override
@@ -74,6 +75,11 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
                 Resources r = resources(classContext(c));
                 Postgres pg = r.find(Postgres.class);
                 return pg != null ? pg : r.add(new Postgres(), null);
+            }
+            if (t == MariaDb.class) {
+                Resources r = resources(classContext(c));
+                MariaDb my = r.find(MariaDb.class);
+                return my != null ? my : r.add(new MariaDb(), null);
             }
             Path dir = Files.createTempDirectory(prefix(c));
             return resources(c).add(new Site(dir), dir);
@@ -153,6 +159,9 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
                 } else if (a instanceof Postgres pg) {
                     out.append("-- postgres ").append(pg.dir).append('\n');
                     tail(out, pg.dir.resolve("log"));
+                } else if (a instanceof MariaDb my) {
+                    out.append("-- mariadb ").append(my.dir).append('\n');
+                    tail(out, my.dir.resolve("log"));
                 }
             }
         }
