@@ -292,7 +292,7 @@ public final class ReportHtml {
         String kind = switch (outcome) {
             case "success", "ok", "healthy", "safe" -> "good";
             case "failed", "rolled_back", "refused" -> "bad";
-            case "review", "gated", "interrupted", "forced" -> "warn";
+            case "review", "gated", "interrupted", "forced", "migrated-back" -> "warn";
             default -> "neutral";
         };
         return "<span class=\"badge " + kind + "\">" + esc(outcome) + "</span>";

@@ -10,8 +10,12 @@ class RollbackCommand extends EnvCommand {
     @Option(names = "--to", paramLabel = "ID", description = "Release id (default: the newest good release before current).")
     String to;
 
-    @Option(names = "--migrate-back", description = "Unapply migrations the target does not know, with the current release's code, before switching.")
+    @Option(names = "--migrate-back", description = "Unapply migrations the target does not know before switching, with the code of a kept release that has their files (prints the reverse plan; backs up first when migrations.backup is set).")
     boolean migrateBack;
+
+    @Option(names = "--approve-migrations", arity = "0..1", split = ",", paramLabel = "APP.MIGRATION", fallbackValue = "*",
+            description = "With --migrate-back: approve unapplying migrations whose reverse drops tables or columns (all, or the listed ones).")
+    java.util.List<String> approve;
 
     @Option(names = "--ignore-schema", description = "Switch even though the target's code does not know applied migrations (recorded as forced).")
     boolean ignoreSchema;
@@ -25,6 +29,8 @@ class RollbackCommand extends EnvCommand {
         if (migrateBack && ignoreSchema) throw new CliException(ExitCode.USAGE, "--migrate-back and --ignore-schema exclude each other");
         io.djdeploy.pipeline.Deployer.SchemaMode mode = migrateBack ? io.djdeploy.pipeline.Deployer.SchemaMode.MIGRATE_BACK
                 : ignoreSchema ? io.djdeploy.pipeline.Deployer.SchemaMode.IGNORE : io.djdeploy.pipeline.Deployer.SchemaMode.CHECK;
-        return runWithHook(deployer(env, sink(), 8), d -> d.rollback(to, mode));
+        java.util.Set<String> approved = approve == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(approve);
+        if (!approved.isEmpty() && !migrateBack) throw new CliException(ExitCode.USAGE, "--approve-migrations goes with --migrate-back");
+        return runWithHook(deployer(env, sink(), 8), d -> d.rollback(to, mode, approved));
     }
 }

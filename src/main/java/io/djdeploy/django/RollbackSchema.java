@@ -34,7 +34,7 @@ public final class RollbackSchema {
     /**
      * @param applied what the database's django_migrations holds ("app.name")
      * @param target  the manifest of the release to switch to
-     * @param newer   manifest entries of newer releases, by id (what the current code knows)
+     * @param newer   what djdeploy knows of each migration, by id: the manifests of every kept release and the ledger
      */
     public static Verdict compare(List<String> applied, List<MigrationEntry> target, Map<String, MigrationEntry> newer) {
         Set<String> known = new TreeSet<>();
@@ -47,7 +47,7 @@ public final class RollbackSchema {
             extra.add(id);
             MigrationEntry e = newer.get(id);
             if (e == null) {
-                blockers.add(new Blocker(id, "no kept release's manifest knows it: djdeploy cannot tell what it changed"));
+                blockers.add(new Blocker(id, "no kept release's manifest knows it, nor the ledger: djdeploy cannot tell what it changed"));
             } else if (Boolean.TRUE.equals(e.expandOnly())) {
                 expand.add(id);
             } else {
@@ -71,6 +71,40 @@ public final class RollbackSchema {
             out.put(app, leaf);
         }
         return out;
+    }
+
+    /**
+     * Which kept release can unapply the extra migrations: its code must have every one's file
+     * (Django unapplies only what it finds on disk). The current release when it can (its code
+     * is already serving), else the newest kept release that can; null when none can.
+     *
+     * @param manifests the manifest of each kept release, by release id
+     */
+    public static String holder(List<String> extra, Map<String, List<MigrationEntry>> manifests, String current) {
+        if (knowsAll(manifests.get(current), extra)) return current;
+        String best = null;
+        for (Map.Entry<String, List<MigrationEntry>> e : manifests.entrySet()) {
+            if (knowsAll(e.getValue(), extra) && (best == null || e.getKey().compareTo(best) > 0)) best = e.getKey();
+        }
+        return best;
+    }
+
+    /** The extra migrations no kept release has the file of. */
+    public static List<String> withoutFile(List<String> extra, Map<String, List<MigrationEntry>> manifests) {
+        List<String> out = new ArrayList<>();
+        for (String id : extra) {
+            boolean found = false;
+            for (List<MigrationEntry> m : manifests.values()) found |= knowsAll(m, List.of(id));
+            if (!found) out.add(id);
+        }
+        return out;
+    }
+
+    private static boolean knowsAll(List<MigrationEntry> manifest, List<String> ids) {
+        if (manifest == null) return false;
+        Set<String> known = new TreeSet<>();
+        for (MigrationEntry e : manifest) known.add(e.id());
+        return known.containsAll(ids);
     }
 
     /** The first extra migration that cannot be unapplied, with its operations; null when all can. */

@@ -24,7 +24,7 @@ public final class BadReleases {
             if (!"success".equals(outcome)) bad.add(release);
         });
         for (LedgerEntry e : ledger) {
-            boolean movedAway = e.success() || "forced".equals(e.outcome());
+            boolean movedAway = e.success() || "forced".equals(e.outcome()) || "migrated-back".equals(e.outcome());
             if ("rollback".equals(e.event()) && movedAway && e.previous() != null) bad.add(e.previous());
         }
         return bad;

@@ -77,7 +77,7 @@ public final class Deployer implements AutoCloseable {
     public enum SchemaMode {
         /** stop and explain unless every newer migration is expand-only */
         CHECK,
-        /** --migrate-back: unapply them with the newer code first (refused when one is irreversible) */
+        /** --migrate-back: unapply them first with the code of a kept release that has their files (refused when one is irreversible) */
         MIGRATE_BACK,
         /** --ignore-schema: switch anyway; the ledger records it as forced */
         IGNORE
@@ -115,13 +115,19 @@ public final class Deployer implements AutoCloseable {
     }
 
     public RunResult rollback(String to, SchemaMode schemaMode) {
+        return rollback(to, schemaMode, Set.of());
+    }
+
+    /** @param approvedMigrations for --migrate-back: migrations whose reverse drops data, approved ("*": all) */
+    public RunResult rollback(String to, SchemaMode schemaMode, Set<String> approvedMigrations) {
         if (to != null) ReleaseLayout.requireId(to);
         Run run = start("rollback", null, to);
+        run.ctx().approvedMigrations(approvedMigrations);
         RunResult stopped = drive(run, Pipelines.rollback(to, schemaMode));
         if (stopped != null) return finish(run, stopped);
         RunContext ctx = run.ctx();
         run.hosts().forEach(h -> h.status("rolled back"));
-        ledger.close(run, ctx.note() != null ? "forced" : "success", null, ctx.note());
+        ledger.close(run, ctx.outcome() != null ? ctx.outcome() : ctx.note() != null ? "forced" : "success", null, ctx.note());
         return finish(run, new RunResult(RunResult.Result.SUCCESS, ctx.releaseId(),
                 "rolled back to release " + ctx.releaseId() + " on " + run.hosts().size() + " host(s)"));
     }

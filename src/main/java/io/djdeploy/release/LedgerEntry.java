@@ -7,7 +7,7 @@ import java.util.List;
  * Append-only; readers skip lines they cannot parse rather than lose the rest.
  *
  * @param event    deploy | rollback | unlock
- * @param outcome  success | failed | rolled_back | interrupted | forced
+ * @param outcome  success | failed | rolled_back | interrupted | forced | migrated-back
  * @param previous the release current pointed to before this event
  */
 public record LedgerEntry(

@@ -71,6 +71,12 @@ public final class RunContext {
     public String note() { return note; }
     public void note(String n) { this.note = n; }
 
+    private volatile String outcome;
+
+    /** The ledger outcome of a run that succeeded in a particular way (a rollback that migrated back); null: the default. */
+    public String outcome() { return outcome; }
+    public void outcome(String o) { this.outcome = o; }
+
     public void releaseId(String id) { this.releaseId = id; }
     public void sha(String s) { this.sha = s; }
     public void ref(String r) { this.ref = r; }

@@ -127,7 +127,10 @@ class RollbackFailuresTest {
         assertThat(fleet.host("web1").commands()).anyMatch(c -> c.startsWith("cd /srv/shop/releases/" + OLD + " && ")
                 && c.endsWith("manage.py migrate shop 0001_initial --noinput"));
         assertThat(fleet.currents().values()).containsOnly(OLDER);
-        assertThat(fleet.lastLedger("web1").note()).isEqualTo("migrated back shop.0002_drop_price before switching");
+        assertThat(fleet.lastLedger("web1").note()).isEqualTo("migrated back shop.0002_drop_price with release " + OLD + "'s code before switching");
+        // distinct from --ignore-schema's "forced", with the reverse plan as the list
+        assertThat(fleet.lastLedger("web1").outcome()).isEqualTo("migrated-back");
+        assertThat(fleet.lastLedger("web1").migrations()).extracting(m -> m.id()).containsExactly("shop.0002_drop_price");
     }
 
     @Test
