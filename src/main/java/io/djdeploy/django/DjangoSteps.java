@@ -17,6 +17,9 @@ public final class DjangoSteps {
         return new Step() {
             public String name() { return COLLECTSTATIC; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.env().django().collectstatic(); }
+            public String waitsFor(HostRun h, RunContext ctx) {
+                return "manage.py collectstatic: copying (and, with a manifest storage, hashing) every static file into the release";
+            }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), "collectstatic", "--noinput"));
             }

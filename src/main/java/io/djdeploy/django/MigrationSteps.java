@@ -156,6 +156,9 @@ public final class MigrationSteps {
     public static Step backup() {
         return new Step() {
             public String name() { return BACKUP; }
+            public String waitsFor(HostRun h, RunContext ctx) {
+                return "the database backup (migrations.backup) to finish: its time grows with the database's size";
+            }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return enabled(ctx) && onMigrateHost(h) && ctx.env().migrations().backup() != null
                         && (ctx.migrationPlan() == null || ctx.migrationPlan().needsReview());
@@ -196,6 +199,9 @@ public final class MigrationSteps {
         return new Step() {
             public String name() { return MIGRATE; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return enabled(ctx) && onMigrateHost(h) && pending(ctx); }
+            public String waitsFor(HostRun h, RunContext ctx) {
+                return "manage.py migrate on the database: a schema change may wait for a table lock held by running queries, and a data migration runs over every row";
+            }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(migrateCommand(h.ops().layout(), ctx.releaseId(), ctx.env().django(), ctx.env().migrations()));
             }

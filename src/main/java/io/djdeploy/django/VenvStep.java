@@ -42,6 +42,13 @@ public final class VenvStep implements Step {
         return List.of(command(h.ops().layout(), ctx.releaseId(), ctx.env().python()));
     }
 
+    @Override
+    public String waitsFor(HostRun h, RunContext ctx) {
+        List<String> req = ctx.env().python().requirements();
+        return "the release's venv: a copy of a kept release's when the requirements are unchanged, else a pip install"
+                + (req.isEmpty() ? "" : " of " + String.join(", ", req)) + " (package downloads and builds)";
+    }
+
     /** The command's "venv: ..." lines (copied, or built after a failed copy) are info lines, as djdeploy's own. */
     @Override
     public void run(io.djdeploy.step.StepExec x) throws io.djdeploy.step.StepFailure, io.djdeploy.remote.TransportException, InterruptedException {

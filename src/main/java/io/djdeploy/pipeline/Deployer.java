@@ -73,6 +73,11 @@ public final class Deployer implements AutoCloseable {
         return this;
     }
 
+    /** How long a step runs before it says what it waits for (5 s; tests shorten it). */
+    void slowStepsAfter(Duration after) {
+        runner.slowAfter(after);
+    }
+
     /** What a rollback does when the database holds migrations the target does not know. */
     public enum SchemaMode {
         /** stop and explain unless every newer migration is expand-only */

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +42,24 @@ final class PhaseRunner implements AutoCloseable {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final List<Future<?>> running = Collections.synchronizedList(new ArrayList<>());
 
+    /** How long a step runs before it says what it waits for (issue 18: "say what is slow"). */
+    static final Duration SLOW_AFTER = Duration.ofSeconds(5);
+
+    private volatile Duration slowAfter;
+    private final ScheduledExecutorService slowNotes = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "djdeploy-slow-steps");
+        t.setDaemon(true);
+        return t;
+    });
+
     PhaseRunner(EventSink events, Clock clock, int threads) {
+        this(events, clock, threads, SLOW_AFTER);
+    }
+
+    PhaseRunner(EventSink events, Clock clock, int threads, Duration slowAfter) {
         this.events = events;
         this.clock = clock;
+        this.slowAfter = slowAfter;
         this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "djdeploy-host");
             t.setDaemon(true);
@@ -53,6 +70,11 @@ final class PhaseRunner implements AutoCloseable {
     /** @return the failed hosts with why, empty when the phase passed on every host */
     Map<HostRun, StepFailure> run(Pipelines.PhaseSpec spec, Run run) {
         return spec.policy() == Pipelines.Policy.BATCHED ? batched(spec, run) : barrier(spec, run, run.hosts());
+    }
+
+    /** How long a step runs before it says what it waits for (tests shorten it). */
+    void slowAfter(Duration after) {
+        this.slowAfter = after;
     }
 
     boolean cancelled() {
@@ -70,6 +92,7 @@ final class PhaseRunner implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        slowNotes.shutdownNow();
     }
 
     /**
@@ -190,24 +213,50 @@ final class PhaseRunner implements AutoCloseable {
             long t0 = System.nanoTime();
             long startMs = Math.max(0, Duration.between(run.ctx().started(), clock.instant()).toMillis());
             events.emit(new Event.StepStarted(h.name(), spec.phase(), s.name()));
+            Future<?> slow = slowNote(h, s, run);
             try {
                 if (cancelled.get()) throw new StepFailure("interrupted");
                 s.run(new StepExec(h, run.ctx(), events));
+                slow.cancel(false);
                 record(h, spec.phase(), s, "ok", t0, startMs, null);
             } catch (StepFailure f) {
+                slow.cancel(false);
                 f.step(s.name());
                 record(h, spec.phase(), s, "failed", t0, startMs, f);
                 throw f;
             } catch (TransportException e) {
+                slow.cancel(false);
                 StepFailure f = new StepFailure("connection to " + e.host() + " failed: " + e.getMessage());
                 f.step(s.name());
                 record(h, spec.phase(), s, "failed", t0, startMs, f);
                 throw f;
             } catch (InterruptedException e) {
+                slow.cancel(false);
                 StepFailure f = new StepFailure("interrupted");
                 record(h, spec.phase(), s, "interrupted", t0, startMs, f);
                 throw f;
             }
+        }
+    }
+
+    /**
+     * Once a step has run {@link #slowAfter}, says what it waits for (when the step knows): a
+     * switch that spends 31 s in gunicorn's graceful stop then says so while it waits, not only
+     * "switch 31.5s" at the end. Said once per step, as an info line on its host.
+     */
+    private Future<?> slowNote(HostRun h, Step s, Run run) {
+        String what;
+        try {
+            what = s.waitsFor(h, run.ctx());
+        } catch (RuntimeException e) {
+            what = null;   // a description must never fail a step
+        }
+        if (what == null || what.isBlank()) return CompletableFuture.completedFuture(null);
+        String note = s.name() + ": still running after " + slowAfter.toSeconds() + "s, waiting for " + run.ctx().redactor().apply(what);
+        try {
+            return slowNotes.schedule(() -> events.emit(new Event.Info(h.name(), note)), slowAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null);   // the runner is closing
         }
     }
 

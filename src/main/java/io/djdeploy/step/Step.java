@@ -29,6 +29,15 @@ public interface Step {
         return plan(host, ctx);
     }
 
+    /**
+     * What this step waits on outside djdeploy, said when it runs longer than a few seconds
+     * (e.g. "gunicorn's graceful stop ..."), so a slow step explains itself instead of showing
+     * only its time; null when the step does nothing slow.
+     */
+    default String waitsFor(HostRun host, RunContext ctx) {
+        return null;
+    }
+
     /** Runs the step. The default runs each planned command in order and fails on the first non-zero exit. */
     default void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
         for (Command c : plan(x.host(), x.ctx())) x.check(c);

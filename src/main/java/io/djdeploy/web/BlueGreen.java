@@ -130,6 +130,10 @@ public final class BlueGreen {
                 return List.of(BlueGreenCommands.state(ctx.env(), layout),
                         BlueGreenCommands.bootIdle(ctx.env(), h.name(), layout, ctx.releaseId()));
             }
+            public String waitsFor(HostRun h, RunContext ctx) {
+                return "the idle color's gunicorn to boot release " + ctx.releaseId() + " and answer on its socket"
+                        + " (the app's own import and boot time; up to web.boot_timeout, " + ctx.env().web().bootTimeout().toSeconds() + "s)";
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 List<Command> c = plan(x.host(), x.ctx());
                 State st = parseState(x.check(c.get(0)).out());

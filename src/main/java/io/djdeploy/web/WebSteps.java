@@ -3,6 +3,7 @@ package io.djdeploy.web;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HealthConfig;
 import io.djdeploy.config.HostConfig;
+import io.djdeploy.config.WebConfig;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
 import io.djdeploy.step.Step;
@@ -67,6 +68,14 @@ public final class WebSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(switchCommand(h, ctx, h.newColor()));
             }
+            public String waitsFor(HostRun h, RunContext ctx) {
+                WebConfig w = ctx.env().web();
+                if (!h.config().hasRole(HostConfig.WEB) || w.blueGreen()) return null;
+                return w.strategy() == WebConfig.Strategy.RESTART
+                        ? "the web restart (" + w.reload() + "): it waits for gunicorn's graceful stop of the old workers"
+                          + " (their running requests, up to gunicorn's graceful_timeout, 30s by default) and the process manager's start check"
+                        : "the web reload (" + w.reload() + ") and nginx";
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 HostRun h = x.host();
                 try {
@@ -109,6 +118,11 @@ public final class WebSteps {
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return verifyCommands(h, ctx, ctx.releaseId());
+            }
+            public String waitsFor(HostRun h, RunContext ctx) {
+                HealthConfig hc = ctx.env().health();
+                return hc.url() + " to answer with release " + ctx.releaseId()
+                        + " (up to " + hc.retries() + " tries, " + hc.interval().toMillis() + "ms apart): the new workers are still booting";
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 try {

@@ -162,7 +162,9 @@ class FaultIT {
     @Test
     @Order(9)
     void theHealthCheckTimesOut() throws Exception {
-        failedRun("health check timing out (SWITCH, before traffic)", "slowhealth", "boot idle color");
+        Site.Run run = failedRun("health check timing out (SWITCH, before traffic)", "slowhealth", "boot idle color");
+        // the boot waits up to boot_timeout (8s): after 5s the step says what it waits for
+        assertThat(run.output()).contains("boot idle color: still running after 5s, waiting for the idle color's gunicorn to boot release");
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -187,7 +189,7 @@ class FaultIT {
     }
 
     /** A deploy that fails on its own: nothing changes, the lock is released, the ledger says failed. */
-    void failedRun(String fault, String ref, String step, String... extra) throws Exception {
+    Site.Run failedRun(String fault, String ref, String step, String... extra) throws Exception {
         String before = hosts.current(web);
         List<String> args = new ArrayList<>(List.of("deploy", ENV, "--ref", ref));
         args.addAll(List.of(extra));
@@ -200,6 +202,7 @@ class FaultIT {
         assertThat(last.error()).contains(step);
         String next = recover("v2");
         matrix.add("| " + fault + " | " + run.code() + " | " + after + " | " + next + " |");
+        return run;
     }
 
     /**
