@@ -176,9 +176,7 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return FETCH; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return !ctx.env().git().upload(); } // LocalCode resolves it
-            public String waitsFor(HostRun h, RunContext ctx) {
-                return "git fetch from " + ctx.env().repo() + " (the git server and the network)";
-            }
+            public String waitsFor(HostRun h, RunContext ctx) { return "git fetch from " + ctx.env().repo() + " (the git server, the network)"; }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
             }
@@ -340,9 +338,7 @@ public final class CoreSteps {
     public static Step restartWorkers() {
         return new Step() {
             public String name() { return RESTART_WORKERS; }
-            public String waitsFor(HostRun h, RunContext ctx) {
-                return "the workers' restart (" + ctx.env().workers().restart() + "): Celery's warm shutdown lets each running task finish first";
-            }
+            public String waitsFor(HostRun h, RunContext ctx) { return "the workers' restart: Celery's warm shutdown lets running tasks finish"; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
                 return ctx.env().workers().restart() != null && h.config().hasRole(io.djdeploy.config.HostConfig.WORKER);
             }
