@@ -5,6 +5,10 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import java.time.Duration;
 
 /** How a command travels over a channel: the text sshd runs, opening under MaxSessions, exit by signal. */
@@ -82,5 +86,38 @@ final class SshChannels {
             case "TERM" -> 15;
             default -> 0;
         };
+    }
+
+    /** How long killing a timed-out command's leftovers may take. */
+    static final Duration KILL_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * Kills what a timed-out or interrupted command left running. sshd does not signal a
+     * command when its channel closes (without a pty), so the command and its children would
+     * run on; they carry {@link #RUN_MARKER} in their environment.
+     */
+    static void kill(ClientSession s, java.util.concurrent.Semaphore channels, Duration connectTimeout, String runId) {
+        String script = "pids=$(grep -lzx " + Shell.quote(RUN_MARKER + "=" + runId) + " /proc/[0-9]*/environ 2>/dev/null"
+                + " | sed -e 's|^/proc/||' -e 's|/environ$||'); [ -z \"$pids\" ] || kill -KILL $pids 2>/dev/null; exit 0";
+        try {
+            if (!channels.tryAcquire(SshChannels.KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try (ChannelExec ch = withOpenRetry(s, connectTimeout, () -> {
+            ChannelExec c = s.createExecChannel(script);
+            c.open().verify(SshChannels.KILL_TIMEOUT);
+            return c;
+        })) {
+            ch.getInvertedIn().close();
+            ch.waitFor(Set.of(ClientChannelEvent.CLOSED), SshChannels.KILL_TIMEOUT);
+        } catch (IOException | RuntimeException e) {
+            // best effort: the connection may be the thing that failed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            channels.release();
+        }
     }
 }

@@ -9,7 +9,6 @@ import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
-import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.AuthFuture;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,7 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * shell text through {@code /bin/sh -c}, the same output capture, the same timeout handling.
  */
 public final class SshTransport implements Transport {
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(15);
     private static final AtomicLong TOTAL_CONNECTIONS = new AtomicLong();
 
     private final SshTarget target;
@@ -259,13 +256,13 @@ public final class SshTransport implements Transport {
                 ch.close(true);
                 channels.release();
                 permit = false;
-                kill(s, runId);
+                SshChannels.kill(s, channels, options.connectTimeout(), runId);
                 throw new TransportException(host(), "command timed out after " + SshConnect.human(command.timeout()) + ": " + command.script());
             } catch (InterruptedException e) {
                 ch.close(true);
                 channels.release();
                 permit = false;
-                kill(s, runId);
+                SshChannels.kill(s, channels, options.connectTimeout(), runId);
                 throw e;
             } catch (ExecutionException e) {
                 throw new TransportException(host(), "ssh channel failed: " + SshConnect.describe(e.getCause()), e.getCause());
@@ -290,36 +287,6 @@ public final class SshTransport implements Transport {
             return new TransportException(host(), "the ssh connection to " + address + " was lost", cause);
         }
         return new TransportException(host(), message, cause);
-    }
-
-    /**
-     * Kills what a timed-out or interrupted command left running. sshd does not signal a
-     * command when its channel closes (without a pty), so the command and its children would
-     * run on; they carry {@link SshChannels#RUN_MARKER} in their environment.
-     */
-    private void kill(ClientSession s, String runId) {
-        String script = "pids=$(grep -lzx " + Shell.quote(SshChannels.RUN_MARKER + "=" + runId) + " /proc/[0-9]*/environ 2>/dev/null"
-                + " | sed -e 's|^/proc/||' -e 's|/environ$||'); [ -z \"$pids\" ] || kill -KILL $pids 2>/dev/null; exit 0";
-        try {
-            if (!channels.tryAcquire(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        try (ChannelExec ch = SshChannels.withOpenRetry(s, options.connectTimeout(), () -> {
-            ChannelExec c = s.createExecChannel(script);
-            c.open().verify(KILL_TIMEOUT);
-            return c;
-        })) {
-            ch.getInvertedIn().close();
-            ch.waitFor(Set.of(ClientChannelEvent.CLOSED), KILL_TIMEOUT);
-        } catch (IOException | RuntimeException e) {
-            // best effort: the connection may be the thing that failed
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            channels.release();
-        }
     }
 
     // ---- uploads -----------------------------------------------------------------------------
