@@ -24,6 +24,14 @@ public final class RunLedger {
 
     /** One line on one host; a host that cannot be written to gets a warning, never a failed run. */
     void write(Run run, HostRun h, String outcome, String error, String note) {
+        try {
+            h.ops().appendLedger(entry(run, h, outcome, error, note));
+        } catch (Exception ex) {
+            run.warn(h.name(), "could not write the ledger: " + ex.getMessage());
+        }
+    }
+
+    private LedgerEntry entry(Run run, HostRun h, String outcome, String error, String note) {
         RunContext ctx = run.ctx();
         Instant now = clock.instant();
         LedgerEntry e = new LedgerEntry(ctx.command(), outcome, ctx.releaseId(), h.previous(), ctx.ref(), ctx.sha(),
@@ -32,11 +40,7 @@ public final class RunLedger {
                 ctx.migrationPlan() == null ? null : io.djdeploy.django.ReleaseManifest.entries(ctx.migrationPlan()),
                 ctx.approvedMigrations().isEmpty() ? null : List.copyOf(new TreeSet<>(ctx.approvedMigrations())),
                 ctx.manifest());
-        try {
-            h.ops().appendLedger(e);
-        } catch (Exception ex) {
-            run.warn(h.name(), "could not write the ledger: " + ex.getMessage());
-        }
+        return e;
     }
 
     /** The same line on every host this run locked (the hosts it may have changed). */
@@ -74,8 +78,21 @@ public final class RunLedger {
     /** The end of a run on every host: its outcome line, then the lock released. */
     void close(Run run, String outcome, String error, String note) {
         for (HostRun h : run.hosts()) {
-            if (h.locked()) write(run, h, outcome, error, note);
-            unlock(run, h);
+            if (h.locked()) closeOne(run, h, outcome, error, note);
+        }
+    }
+
+    /** The outcome line and the unlock in one round trip: each reports its own failure, as when they were two. */
+    private void closeOne(Run run, HostRun h, String outcome, String error, String note) {
+        try {
+            h.ops().appendLedgerAndRelease(entry(run, h, outcome, error, note), run.ctx().runId());
+            h.markUnlocked();
+        } catch (io.djdeploy.release.HostOpException ex) {
+            h.markUnlocked();   // the script releases the lock whatever the write's status
+            run.warn(h.name(), "could not write the ledger: " + ex.getMessage());
+        } catch (Exception ex) {
+            run.warn(h.name(), "could not write the ledger: " + ex.getMessage());
+            unlock(run, h);     // the connection failed: try the unlock alone, which names the way out if it fails too
         }
     }
 }

@@ -242,6 +242,26 @@ public final class HostOps {
         check(appendLedgerCommand(e));
     }
 
+    /**
+     * A run's last line and its lock released in one round trip: the lock is released whether
+     * or not the line could be written, and the exit status is the write's.
+     */
+    public Command appendLedgerAndReleaseCommand(LedgerEntry e, String runId) {
+        return appendLedgerCommand(e).grouped().andAlso(Command.sh("rc=$?")).andAlso(unlockCommand(runId))
+                .andAlso(Command.sh("exit $rc"));
+    }
+
+    /**
+     * @throws HostOpException the line was not written (the lock was released all the same)
+     * @throws TransportException neither is known to be done
+     */
+    public void appendLedgerAndRelease(LedgerEntry e, String runId) throws TransportException, InterruptedException, HostOpException {
+        CommandResult r = transport.run(appendLedgerAndReleaseCommand(e, runId));
+        if (!r.ok()) {
+            throw new HostOpException("command failed (exit " + r.exitCode() + "): " + appendLedgerCommand(e).script() + ": " + lastLine(r), r);
+        }
+    }
+
     /** Ledger entries, oldest first; a line that does not parse is skipped, not fatal. */
     public List<LedgerEntry> ledger() throws TransportException, InterruptedException {
         CommandResult r = transport.run(Command.of("cat", layout.ledger()).quiet().orTrue());

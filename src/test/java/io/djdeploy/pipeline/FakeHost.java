@@ -211,6 +211,10 @@ final class FakeHost implements Transport {
         if (s.contains("grep -q -F --") && s.contains(lock)) {                        // unlock, only our own
             String runId = s.substring(s.indexOf("grep -q -F -- ") + 14).split(" ")[0];
             if (lockInfo != null && lockInfo.contains(runId)) lockInfo = null;
+            if (s.contains("cat >> ") && stdin != null) {                              // the last ledger line, in the same command
+                String path = s.substring(s.indexOf("cat >> ") + 7).split(";")[0].strip();
+                files.merge(path, stdin, String::concat);
+            }
             return ok("");
         }
         if (s.contains("mv -T \"$lock_tmp\" " + lock)) {                               // lock

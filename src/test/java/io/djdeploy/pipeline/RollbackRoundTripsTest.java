@@ -1,0 +1,39 @@
+package io.djdeploy.pipeline;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each command and upload is one SSH round trip: a rollback's count per host must not grow back (issue 18: target 4). */
+class RollbackRoundTripsTest {
+    Fleet fleet = new Fleet();
+
+    @AfterEach
+    void close() {
+        fleet.close();
+    }
+
+    @Test
+    void aRollbackCostsAtMostItsKnownRoundTripsPerHost() {
+        // given: web1 (the migrate host) reads the schema; the database has what both releases know
+        FakeHost web1 = fleet.host("web1");
+        web1.file(RollbackFailuresTest.manifest(Fleet.OLDER), "{\"migrations\":[" + RollbackFailuresTest.INITIAL + "]}");
+        web1.file(RollbackFailuresTest.manifest(Fleet.OLD), "{\"migrations\":[" + RollbackFailuresTest.INITIAL + "," + RollbackFailuresTest.ADD + "]}");
+        web1.pendingJson = "{\"mode\":\"pending\",\"applied\":[[\"shop\",\"0001_initial\"],[\"shop\",\"0002_item_note\"]],\"migrations\":[]}";
+
+        // when
+        RunResult r = fleet.deployer.rollback(null);
+
+        // then
+        assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
+        assertThat(web1.commands()).as("web1, which also reads the schema").hasSizeLessThanOrEqualTo(16);
+        for (String other : new String[] {"web2", "web3", "worker1"}) {
+            assertThat(fleet.host(other).commands()).as(other).hasSizeLessThanOrEqualTo(12);
+        }
+        // the last ledger line and the unlock share one command, and both happened
+        assertThat(fleet.ledger("web2")).containsExactly("rollback started " + Fleet.OLDER, "rollback success " + Fleet.OLDER);
+        assertThat(fleet.anyLocked()).isFalse();
+        assertThat(fleet.host("web2").commands().get(fleet.host("web2").commands().size() - 1)).contains("cat >> ", "grep -q -F --");
+    }
+}
