@@ -27,7 +27,7 @@ class RollbackRoundTripsTest {
 
         // then
         assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
-        assertThat(web1.commands()).as("web1, which also reads the schema").hasSizeLessThanOrEqualTo(16);
+        assertThat(web1.commands()).as("web1, which also reads the schema").hasSizeLessThanOrEqualTo(18);
         for (String other : new String[] {"web2", "web3", "worker1"}) {
             assertThat(fleet.host(other).commands()).as(other).hasSizeLessThanOrEqualTo(12);
         }
