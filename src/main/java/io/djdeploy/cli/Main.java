@@ -10,14 +10,14 @@ import java.util.Arrays;
         description = "Ordered, fail-fast, verified and reversible deploys for Django.",
         subcommands = {DeployCommand.class, PlanCommand.class, RollbackCommand.class, StatusCommand.class,
                 ReleasesCommand.class, LockCommand.class, UnlockCommand.class, MigrationsCommand.class, CheckCommand.class, ChecklistCommand.class, CompletionCommand.class, DemoCommand.class,
-                InitCommand.class, ExportScriptCommand.class, ReportCommand.class, MaintenanceCommand.class})
+                InitCommand.class, ExportScriptCommand.class, ReportCommand.class, MaintenanceCommand.class, ExecCommand.class, LogsCommand.class})
 public class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: deploy, plan, rollback, status, releases, migrations, check, checklist, lock, unlock, init, export-script, report, completion or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: deploy, plan, rollback, status, releases, migrations, check, checklist, lock, unlock, init, export-script, report, exec, logs, completion or demo");
     }
 
     public static void main(String[] args) {

@@ -100,8 +100,10 @@ class JsonEventsTest {
             json.configError(new io.djdeploy.config.ConfigError("deploy.yml", 7, "environments.production.hosts[0].roles", "unknown role"));
             json.configError(new io.djdeploy.config.ConfigError("deploy.yml", 0, "", "empty file"));
             json.error(ExitCode.CONFIG, "invalid configuration");
+            json.value("exec_finished", new io.djdeploy.pipeline.HostCommands.ExecResult("web1", "20261201020000", 3));
+            json.value("log", java.util.Map.of("host", "web1", "source", "web", "line", "GET /healthz/ 200"));
         });
-        assertThat(out.lines()).hasSize(9);
+        assertThat(out.lines()).hasSize(11);
         assertThat(EventSchema.problemsInOutput(out)).isEmpty();
     }
 
