@@ -67,10 +67,10 @@ class InitCommand implements Callable<Integer> {
     @Option(names = "--repo", paramLabel = "URL", description = "Git URL the hosts clone. Default: the checkout's remote origin.")
     String repo;
 
-    @Option(names = "--manager", paramLabel = "MANAGER", defaultValue = "systemd", description = "systemd or supervisor (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--manager", paramLabel = "MANAGER", defaultValue = "systemd", completionCandidates = Managers.class, description = "systemd or supervisor (default: ${DEFAULT-VALUE}).")
     String manager;
 
-    @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "blue-green", description = "restart, reload or blue-green (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "blue-green", completionCandidates = Strategies.class, description = "restart, reload or blue-green (default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Option(names = "--settings", paramLabel = "MODULE", description = "The production settings module. Default: manage.py's, or its production/prod sibling when that is a dev/local/development module.")
@@ -81,6 +81,15 @@ class InitCommand implements Callable<Integer> {
 
     @Option(names = "--add-gunicorn", description = "Append gunicorn to the requirements file when it is missing (asked on a terminal).")
     boolean addGunicorn;
+
+    /** The values of --manager and --strategy for shell completion (the options are strings, checked in call()). */
+    static final class Managers extends java.util.ArrayList<String> {
+        Managers() { super(List.of("systemd", "supervisor")); }
+    }
+
+    static final class Strategies extends java.util.ArrayList<String> {
+        Strategies() { super(Arrays.stream(Strategy.values()).map(Strategy::label).toList()); }
+    }
 
     @Option(names = "--force", description = "Overwrite files that exist.")
     boolean force;

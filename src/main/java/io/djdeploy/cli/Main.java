@@ -10,7 +10,8 @@ import java.util.Arrays;
         description = "Ordered, fail-fast, verified and reversible deploys for Django.",
         subcommands = {DeployCommand.class, PlanCommand.class, RollbackCommand.class, StatusCommand.class,
                 ReleasesCommand.class, LockCommand.class, UnlockCommand.class, MigrationsCommand.class, CheckCommand.class, ChecklistCommand.class, CompletionCommand.class, DemoCommand.class,
-                InitCommand.class, ExportScriptCommand.class, ReportCommand.class, MaintenanceCommand.class, ExecCommand.class, LogsCommand.class})
+                InitCommand.class, ExportScriptCommand.class, ReportCommand.class, MaintenanceCommand.class, ExecCommand.class, LogsCommand.class,
+                CompleteCommand.class})
 public class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
