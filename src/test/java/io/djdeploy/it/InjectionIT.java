@@ -62,6 +62,8 @@ class InjectionIT {
         Files.writeString(envFile, "SECRET_KEY=" + "k3y-Q9#x_7Lm!".repeat(5) + "\n"
                 + "DEBUG=0\nALLOWED_HOSTS=127.0.0.1,localhost\n"
                 + "DB_PATH=" + deployTo.resolve("shared/db.sqlite3") + "\n"
+                // uploads go to the shared dir (shared.media refuses a MEDIA_ROOT inside the release)
+                + "MEDIA_ROOT=" + deployTo.resolve("shared/user uploads") + "\n"
                 + "SESSION_COOKIE_SECURE=0\nCSRF_COOKIE_SECURE=0\n");
         // the env-file checks want it root-owned and not world-readable, as on a real host
         Files.setPosixFilePermissions(envFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
