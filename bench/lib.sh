@@ -46,3 +46,60 @@ open(dst, "w").write(text.replace(line + "\n", os.environ["WEB"] + "\n"))
 PY
   echo "$d/$s.yml"
 }
+
+# ---- the hand-run checklist on a test host (bench/rollback, bench/deploy) -----------------
+# It runs in one checkout, /srv/manual (cloned from DIR/repo with its own venv the first time);
+# while it runs, /srv/demo/current points to it, so the same supervisor program and nginx serve
+# it. Steps call `mark NAME` to record a timestamp. Logs go to BENCH_HOST_LOG.
+
+# checkout_prelude DIR: shell for the host (untimed): the checkout exists, current points to it
+checkout_prelude() {
+  cat <<SH
+set -e
+if [ ! -d /srv/manual/.git ]; then
+  git clone -q $1/repo /srv/manual
+  /usr/bin/python3 -m venv --system-site-packages /srv/manual/.venv
+fi
+cd /srv/demo && rm -f current.tmp && ln -s /srv/manual current.tmp && mv -T current.tmp current
+SH
+}
+
+# on_host DIR ADDR WHAT: runs the shell on stdin on the host (untimed); dies naming WHAT
+on_host() {
+  host_ssh "$1" "$2" bash -s >>"$BENCH_HOST_LOG" 2>&1 || { tail -20 "$BENCH_HOST_LOG" >&2; die "$3 failed"; }
+}
+
+# timed_on_host DIR ADDR MARKSFILE WHAT: runs the steps on stdin with a timestamping `mark`;
+# sets T0 T1 around the whole ssh process (the script is read before T0). Not in a pipeline:
+# T0 and T1 must reach the caller.
+# shellcheck disable=SC2034  # T0 and T1 are the caller's
+timed_on_host() {
+  local script
+  # shellcheck disable=SC2016  # the mark function is for the host
+  script="$(printf '%s\n' 'set -e' 'mark() { echo "@@ $1 $(date +%s.%N)"; }'; cat)"
+  T0="$(now)"
+  host_ssh "$1" "$2" bash -s <<<"$script" >"$3" 2>>"$BENCH_HOST_LOG" \
+    || { tail -20 "$BENCH_HOST_LOG" >&2; die "$4 failed"; }
+  T1="$(now)"
+}
+
+# restore_current DIR ADDR RELEASE: current back to djdeploy's release, restarted and healthy (untimed)
+restore_current() {
+  on_host "$1" "$2" "restoring release $3" <<SH
+set -e
+cd /srv/demo && rm -f current.tmp && ln -s releases/$3 current.tmp && mv -T current.tmp current
+supervisorctl -c /etc/demo/supervisord.conf restart demo-web
+for i in \$(seq 300); do [ "\$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://$2/healthz/)" = 200 ] && exit 0; sleep 0.1; done
+echo "http://$2/healthz/ did not answer 200" >&2; exit 1
+SH
+}
+
+# marks_breakdown MARKSFILE T0 T1 -> "ssh_start_s=.. NAME_s=.. ... ssh_end_s=.."
+marks_breakdown() {
+  awk -v t0="$2" -v t1="$3" '$1 == "@@" {n[++k] = $2; t[k] = $3}
+    END {
+      printf "ssh_start_s=%.2f", t[1] - t0
+      for (i = 2; i <= k; i++) printf " %s_s=%.2f", n[i], t[i] - t[i-1]
+      printf " ssh_end_s=%.2f\n", t1 - t[k]
+    }' "$1"
+}
