@@ -5,6 +5,7 @@ import io.djdeploy.config.HostConfig;
 import io.djdeploy.release.LedgerEntry;
 import io.djdeploy.release.MigrationPlan;
 import io.djdeploy.remote.Command;
+import io.djdeploy.remote.CommandResult;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.Phase;
@@ -99,8 +100,10 @@ final class Recovery {
         for (HostRun h : run.hosts()) {
             if (h.releaseCreated() && id != null) {
                 try {
-                    h.transport().run(h.ops().removeReleaseCommand(id));
-                    run.info(h.name(), "removed the unfinished release " + id);
+                    CommandResult r = h.transport().run(h.ops().removeReleaseCommand(id));
+                    if (r.ok()) run.info(h.name(), "removed the unfinished release " + id);
+                    else run.warn(h.name(), "could not remove the unfinished release " + id + ": " + r.stderr().strip()
+                            + " (the next deploy removes it)");
                 } catch (TransportException | InterruptedException e) {
                     run.warn(h.name(), "could not remove the unfinished release " + id + ": " + e.getMessage());
                 }

@@ -173,8 +173,31 @@ public final class HostOps {
         return Revision.parse(r.stdout());
     }
 
+    /**
+     * Removes an unfinished release. An interrupted run closes its channels, but the host's
+     * processes working in the release (a venv being built, pip, collectstatic) keep writing
+     * into it, and a plain rm races them ("Directory not empty"): stop every process whose
+     * command line names the release first, then remove it, retrying for a few seconds. The
+     * pattern brackets the id's first digit so it never matches this command's own line (whose
+     * arguments carry the releases dir and the id apart).
+     */
     public Command removeReleaseCommand(String id) {
-        return Command.of("rm", "-rf", "--", layout.release(id));
+        String pattern = ereQuote(layout.releases()) + "/[" + id.charAt(0) + "]" + ereQuote(id.substring(1));
+        return Command.of("set", "--", layout.releases(), id, pattern).andAlso(Command.sh(REMOVE_SCRIPT));
+    }
+
+    private static final String REMOVE_SCRIPT = "d=\"$1/$2\"; pkill -f -- \"$3\" 2>/dev/null; i=0; "
+            + "until rm -rf -- \"$d\" 2>/dev/null; do i=$((i + 1)); "
+            + "if [ \"$i\" -ge 20 ]; then rm -rf -- \"$d\"; exit 1; fi; sleep 0.25; done";
+
+    /** An extended regular expression matching exactly {@code s}. */
+    static String ereQuote(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (".[]()*+?{}|^$\\".indexOf(c) >= 0) b.append('\\');
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /**

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -193,6 +194,39 @@ class HostOpsTest {
         assertThat(ReleaseLayout.nextId(java.time.Instant.parse("2026-01-01T00:00:00Z"), List.of("20261399999999", "20260101000000")))
                 .isEqualTo("20260101000001");
         assertThat(String.join("\n", ops.warnings())).contains("20261399999999", "20260231000000", "old-backup", "notes.txt", "ignored");
+    }
+
+    @Test
+    void removingAnUnfinishedReleaseStopsTheProcessesStillWritingInItAndLeavesTheOthers() throws Exception {
+        // given: a release a killed run left, with a process still creating files in it (as a venv
+        // build does), and a process working in another release
+        ReleaseLayout layout = new ReleaseLayout(dir.resolve("my 'app'").toString());
+        Path release = Files.createDirectories(Path.of(layout.release("20261201051322")));
+        Path other = Files.createDirectories(Path.of(layout.release("20261201051312")));
+        String writer = "while :; do mkdir -p \"$0/venv/$(date +%s%N)\"; done";
+        Process inRelease = new ProcessBuilder("sh", "-c", writer, release.toString()).start();
+        Process inOther = new ProcessBuilder("sh", "-c", "sleep 30", other.toString()).start();
+        try {
+            Thread.sleep(200);
+
+            // when
+            CommandResult r = new LocalTransport("test").run(ops().removeReleaseCommand("20261201051322"));
+
+            // then
+            assertThat(r.ok()).as(r.stderr()).isTrue();
+            assertThat(release).doesNotExist();
+            assertThat(inRelease.waitFor(5, TimeUnit.SECONDS)).as("the writer stopped").isTrue();
+            assertThat(inOther.isAlive()).as("the other release's process").isTrue();
+            assertThat(other).exists();
+        } finally {
+            inRelease.destroyForcibly();
+            inOther.destroyForcibly();
+        }
+    }
+
+    @Test
+    void anEreQuotedPathMatchesOnlyItself() {
+        assertThat(HostOps.ereQuote("/srv/my.app+1/[x]")).isEqualTo("/srv/my\\.app\\+1/\\[x\\]");
     }
 
     static LedgerEntry entry(String release, String outcome) {
