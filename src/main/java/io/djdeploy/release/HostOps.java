@@ -176,19 +176,23 @@ public final class HostOps {
     /**
      * Removes an unfinished release. An interrupted run closes its channels, but the host's
      * processes working in the release (a venv being built, pip, collectstatic) keep writing
-     * into it, and a plain rm races them ("Directory not empty"): stop every process whose
-     * command line names the release first, then remove it, retrying for a few seconds. The
-     * pattern brackets the id's first digit so it never matches this command's own line (whose
-     * arguments carry the releases dir and the id apart).
+     * into it, and a plain rm races them ("Directory not empty"): see {@link #REMOVE_UNFINISHED}.
      */
     public Command removeReleaseCommand(String id) {
-        String pattern = ereQuote(layout.releases()) + "/[" + id.charAt(0) + "]" + ereQuote(id.substring(1));
-        return Command.of("set", "--", layout.releases(), id, pattern).andAlso(Command.sh(REMOVE_SCRIPT));
+        return Command.of("set", "--", ereQuote(layout.releases()), id)
+                .andAlso(Command.sh("pat=$1; " + REMOVE_UNFINISHED + "rmrel \"$2\"").in(layout.releases()));
     }
 
-    private static final String REMOVE_SCRIPT = "d=\"$1/$2\"; pkill -f -- \"$3\" 2>/dev/null; i=0; "
-            + "until rm -rf -- \"$d\" 2>/dev/null; do i=$((i + 1)); "
-            + "if [ \"$i\" -ge 20 ]; then rm -rf -- \"$d\"; exit 1; fi; sleep 0.25; done";
+    /**
+     * A shell function, run in the releases dir with {@code $pat} the dir as an extended regex:
+     * {@code rmrel ID} stops every process whose command line names releases/ID, then removes
+     * it, retrying for 5 s. The pattern brackets the id's first digit so it never matches the
+     * removing shell's own command line (which carries the dir and the id apart).
+     */
+    private static final String REMOVE_UNFINISHED = "rmrel() { "
+            + "pkill -f -- \"$pat/[$(printf %.1s \"$1\")]${1#?}\" 2>/dev/null; i=0; "
+            + "until rm -rf -- \"$1\" 2>/dev/null; do i=$((i + 1)); "
+            + "if [ \"$i\" -ge 20 ]; then rm -rf -- \"$1\"; return 1; fi; sleep 0.25; done; }; ";
 
     /** An extended regular expression matching exactly {@code s}. */
     static String ereQuote(String s) {
@@ -221,15 +225,18 @@ public final class HostOps {
      * says what it removed in lines starting "removed ". The values are the loop's arguments.
      */
     public Command cleanupCommand(int keep, String release, String previous) {
-        List<String> args = new ArrayList<>(List.of("set", "--", String.valueOf(keep), release));
+        List<String> args = new ArrayList<>(List.of("set", "--", String.valueOf(keep), ereQuote(layout.releases()), release));
         if (previous != null) args.add(previous);
-        return Command.of(args).andAlso(Command.sh(CLEANUP_SCRIPT).in(layout.releases()));
+        return Command.of(args).andAlso(Command.sh(REMOVE_UNFINISHED + CLEANUP_SCRIPT).in(layout.releases()));
     }
 
-    /** As {@link #cleanupCandidates}: the oldest (n - keep) go, unless protected. */
-    private static final String CLEANUP_SCRIPT = "keep=$1; shift; "
+    /**
+     * As {@link #cleanupCandidates}: the oldest (n - keep) go, unless protected; a leftover of a
+     * killed run goes first, with its processes (the killed run's venv build may still write in it).
+     */
+    private static final String CLEANUP_SCRIPT = "keep=$1; pat=$2; shift 2; "
             + "for id in $(ls -1 | grep -x -E '[0-9]{14}'); do case \" $* \" in *\" $id \"*) continue ;; esac; "
-            + "[ -f \"$id/REVISION\" ] && continue; rm -rf -- \"$id\" || exit 1; "
+            + "[ -f \"$id/REVISION\" ] && continue; rmrel \"$id\" || exit 1; "
             + "echo \"removed the incomplete release $id (left by an interrupted run)\"; done; "
             + "n=$(ls -1 | grep -c -x -E '[0-9]{14}'); i=0; removed=''; "
             + "for id in $(ls -1 | grep -x -E '[0-9]{14}' | sort); do i=$((i + 1)); [ \"$i\" -le $((n - keep)) ] || break; "

@@ -33,6 +33,8 @@ final class FakeHost implements Transport {
     private static final Pattern MKDIR_RELEASE = Pattern.compile("(?:^|&& )mkdir (\\S+/releases/(\\d{14}))(?=$| )");
     private static final Pattern HELPER = Pattern.compile("helper\\.py (\\S+)");
     private static final Pattern EXPECT = Pattern.compile("--expect (\\S+)");
+    /** HostOps.removeReleaseCommand: {@code set -- DIR_PATTERN ID; cd DIR && { ... rmrel "$2"; }}. */
+    private static final Pattern REMOVE_UNFINISHED = Pattern.compile("^set -- \\S+ (\\d{14}); .*rmrel \"\\$2\"");
     private static final Pattern RELEASE_IN = Pattern.compile("/releases/(\\d{14})(?:/|$| )");
 
     /** How a rule answers; may block (InterruptedException: the run was cancelled). */
@@ -241,6 +243,15 @@ final class FakeHost implements Transport {
             synchronized (releases) {
                 if (!releases.add(mk.group(2))) return result(1, "", "mkdir: cannot create directory: File exists");
             }
+        }
+        Matcher unfinished = REMOVE_UNFINISHED.matcher(s);
+        if (unfinished.find()) {                                                       // remove the run's unfinished release
+            String id = unfinished.group(1);
+            synchronized (releases) {
+                releases.remove(id);
+            }
+            files.keySet().removeIf(p -> p.startsWith(deployTo + "/releases/" + id + "/"));
+            return ok("");
         }
         if (s.startsWith("rm -rf -- ")) {                                              // remove releases
             Matcher m = RELEASE_IN.matcher(s + " ");

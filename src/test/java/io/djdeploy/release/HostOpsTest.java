@@ -225,6 +225,35 @@ class HostOpsTest {
     }
 
     @Test
+    void cleanupRemovesAKilledRunsLeftoverWithItsProcessesAndTheReleasesBeyondKeep() throws Exception {
+        // given: three complete releases and the leftover of a killed run whose venv build still writes in it
+        ReleaseLayout layout = new ReleaseLayout(dir.resolve("my 'app'").toString());
+        for (String id : List.of("20261201000001", "20261201000002", "20261201000004")) {
+            Files.createDirectories(Path.of(layout.release(id)));
+            Files.writeString(Path.of(layout.revision(id)), "ref=v1\n");
+        }
+        Path leftover = Files.createDirectories(Path.of(layout.release("20261201000003")));
+        Process writer = new ProcessBuilder("sh", "-c", "while :; do mkdir -p \"$0/venv/$(date +%s%N)\"; done",
+                leftover.toString()).start();
+        try {
+            Thread.sleep(200);
+
+            // when: keep 2, the new release is ...04 and the rollback target ...02
+            CommandResult r = new LocalTransport("test").run(ops().cleanupCommand(2, "20261201000004", "20261201000002"));
+
+            // then
+            assertThat(r.ok()).as(r.stderr()).isTrue();
+            assertThat(r.stdout()).contains("removed the incomplete release 20261201000003", "removed old releases: 20261201000001");
+            assertThat(leftover).doesNotExist();
+            assertThat(writer.waitFor(5, TimeUnit.SECONDS)).as("the killed run's writer stopped").isTrue();
+            assertThat(Path.of(layout.release("20261201000002"))).exists();
+            assertThat(Path.of(layout.release("20261201000004"))).exists();
+        } finally {
+            writer.destroyForcibly();
+        }
+    }
+
+    @Test
     void anEreQuotedPathMatchesOnlyItself() {
         assertThat(HostOps.ereQuote("/srv/my.app+1/[x]")).isEqualTo("/srv/my\\.app\\+1/\\[x\\]");
     }
