@@ -31,6 +31,13 @@ class ExecCommand extends EnvCommand {
     @Option(names = "--role", paramLabel = "ROLE", description = "Run on every host with this role, one after the other.")
     String role;
 
+    @Option(names = {"-t", "--tty"}, description = "Run on this terminal with a pty on the host (the default when stdin and stdout "
+            + "are a terminal and the output is not JSON): for manage.py shell, dbshell. One host only.")
+    boolean tty;
+
+    @Option(names = {"-T", "--no-tty"}, description = "No terminal even on one: output masked line by line, as in a pipe.")
+    boolean noTty;
+
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments, after --.")
     List<String> command;
 
@@ -39,10 +46,21 @@ class ExecCommand extends EnvCommand {
         if (host != null && role != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --host or --role, not both");
         }
+        if (tty && noTty) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --tty or --no-tty, not both");
+        if (tty && output.json()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tty: a terminal session has no JSON events; drop --format json");
+        }
         EnvironmentConfig env = env();
         List<HostConfig> targets = targets(env, host, role);
         HostCommands hosts = new HostCommands(env, filter.transports(env), Identity.current(System.getenv()), Clock.systemUTC(),
                 redactor, Helper.bytes());
+        if (interactive(tty, noTty, output.json(), System.console() != null)) {
+            if (targets.size() > 1) {
+                throw new CliException(ExitCode.USAGE, "a terminal session runs on one host, and --role " + role + " selects " + targets.size()
+                        + " (" + String.join(", ", targets.stream().map(HostConfig::host).toList()) + "): pick one with --host, or add -T to run on each without a terminal");
+            }
+            return interactive(hosts, targets.get(0));
+        }
         JsonRenderer json = output.json() ? new JsonRenderer(out(), redactor) : null;
         PrintWriter out = out(), err = spec.commandLine().getErr();
         int code = 0;
@@ -68,6 +86,24 @@ class ExecCommand extends EnvCommand {
             if (r.exitCode() != 0 && code == 0) code = r.exitCode();
         }
         return code;
+    }
+
+    /** A terminal session when asked for, or by default when djdeploy runs on a terminal and prints no JSON. */
+    static boolean interactive(boolean tty, boolean noTty, boolean json, boolean console) {
+        return !noTty && (tty || console && !json);
+    }
+
+    /** The user's terminal, straight to the host's pty: no line redactor (see HostCommands.execInteractive). */
+    private int interactive(HostCommands hosts, HostConfig h) throws InterruptedException {
+        TtyTerminal terminal = TtyTerminal.open(System.getenv());
+        out().flush();
+        try {
+            return hosts.execInteractive(h, command, terminal).exitCode();
+        } catch (TransportException e) {
+            throw new CliException(ExitCode.CONNECT, e.host() + ": " + redactor.apply(e.getMessage()));
+        } catch (HostOpException e) {
+            throw new CliException(ExitCode.NO_TARGET, redactor.apply(e.getMessage()));
+        }
     }
 
     static List<HostConfig> targets(EnvironmentConfig env, String host, String role) {

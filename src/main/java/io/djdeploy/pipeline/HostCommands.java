@@ -11,6 +11,7 @@ import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
 import io.djdeploy.remote.OutputSink;
 import io.djdeploy.remote.Shell;
+import io.djdeploy.remote.Terminal;
 import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.step.Identity;
@@ -61,6 +62,25 @@ public final class HostCommands {
      * (the command masked) and its exit status.
      */
     public ExecResult exec(HostConfig hc, List<String> argv, OutputSink sink) throws TransportException, InterruptedException, HostOpException {
+        return execWith(hc, argv, (t, c) -> t.run(c, sink).exitCode());
+    }
+
+    /**
+     * The same on the user's terminal ({@code exec} on a TTY): a pty on the host, bytes both ways,
+     * NOT through the redactor (the session is the user's own terminal, as their own ssh session
+     * would be). The command line is the same (the env file loaded by the helper, no secret on
+     * it), and the ledger records the command, masked, and its exit status as for any exec.
+     */
+    public ExecResult execInteractive(HostConfig hc, List<String> argv, Terminal terminal)
+            throws TransportException, InterruptedException, HostOpException {
+        return execWith(hc, argv, (t, c) -> t.interactive(c, terminal));
+    }
+
+    private interface Runner {
+        int run(Transport t, Command c) throws TransportException, InterruptedException;
+    }
+
+    private ExecResult execWith(HostConfig hc, List<String> argv, Runner runner) throws TransportException, InterruptedException, HostOpException {
         try (Transport t = transports.apply(hc)) {
             t.connect();
             HostOps ops = new HostOps(t, new ReleaseLayout(env.deployTo()));
@@ -69,13 +89,13 @@ public final class HostCommands {
             learnEnvFile(t);
             ops.ensureHelper(id, helper);
             Instant start = clock.instant();
-            CommandResult r = t.run(execCommand(ops.layout(), id, argv), sink);
+            int code = runner.run(t, execCommand(ops.layout(), id, argv));
             Instant end = clock.instant();
             String command = redactor.apply(String.join(" ", argv.stream().map(Shell::quote).toList()));
-            ops.appendLedger(new LedgerEntry("exec", r.exitCode() == 0 ? "success" : "failed", id, null, null, null, who.user(),
+            ops.appendLedger(new LedgerEntry("exec", code == 0 ? "success" : "failed", id, null, null, null, who.user(),
                     who.origin(), hc.host(), CoreSteps.iso(start), CoreSteps.iso(end), Duration.between(start, end).toMillis(),
-                    r.exitCode() == 0 ? null : "exit status " + r.exitCode(), null, command, null, null, null));
-            return new ExecResult(hc.host(), id, r.exitCode());
+                    code == 0 ? null : "exit status " + code, null, command, null, null, null));
+            return new ExecResult(hc.host(), id, code);
         }
     }
 

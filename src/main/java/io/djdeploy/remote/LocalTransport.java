@@ -75,6 +75,36 @@ public final class LocalTransport implements Transport {
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /**
+     * The command gets this process's own terminal (inherited stdin, stdout, stderr), as if typed
+     * here: it is a local program on the user's terminal, so it needs no pty of djdeploy's and no
+     * raw mode; its output is not masked, for the same reason as over SSH.
+     */
+    @Override
+    public int interactive(Command command, Terminal terminal) throws TransportException, InterruptedException {
+        roundTrips.incrementAndGet();
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command.script()).inheritIO();
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        try (Terminal.Restore handedOver = terminal.handOver()) {
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new TransportException(host, "cannot start /bin/sh: " + e.getMessage(), e);
+            }
+            try {
+                if (!p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    destroyTree(p);
+                    throw new TransportException(host, "command timed out after " + human(command.timeout()) + ": " + command.script());
+                }
+            } catch (InterruptedException e) {
+                destroyTree(p);
+                throw e;
+            }
+            return p.exitValue();
+        }
+    }
+
     static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }

@@ -17,6 +17,15 @@ public interface Transport extends AutoCloseable {
         return run(command, OutputSink.NONE);
     }
 
+    /**
+     * Runs a command on the user's terminal, for a person at it ({@code exec} on a TTY): a pty on
+     * the host, keystrokes in and output out as bytes, not through the line redactor (the session
+     * is the user's own terminal). Returns the command's exit status.
+     */
+    default int interactive(Command command, Terminal terminal) throws TransportException, InterruptedException {
+        throw new TransportException(host(), "cannot open an interactive terminal on " + host());
+    }
+
     /** Writes a file on the host (created or replaced), with the given mode. */
     void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException;
 

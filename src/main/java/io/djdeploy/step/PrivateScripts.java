@@ -54,6 +54,15 @@ public final class PrivateScripts implements Transport {
         return inner.run(offArgv(command, redactor), sink);
     }
 
+    /** A terminal session's stdin is the person's keystrokes: a secret in its text cannot move there, so it is refused. */
+    @Override
+    public int interactive(Command command, io.djdeploy.remote.Terminal terminal) throws TransportException, InterruptedException {
+        if (redactor.holdsSecret(command.script())) {
+            throw new TransportException(inner.host(), "an interactive command cannot carry a secret on its command line");
+        }
+        return inner.interactive(command, terminal);
+    }
+
     @Override
     public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
         inner.upload(content, path, mode);

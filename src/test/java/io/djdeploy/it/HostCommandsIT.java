@@ -71,6 +71,55 @@ class HostCommandsIT {
     }
 
     @Test
+    void execOnATerminalGivesManagePyShellAPtyOnTheHostAndTheLedgerStillRecordsIt() throws Exception {
+        // when: a person runs manage.py shell on their terminal and types into it
+        int code;
+        String screen;
+        boolean restored;
+        try (Pty shell = Pty.jar(List.of("exec", ENV, "-c", hosts.config().toString(), "--", "python", "manage.py", "shell"))) {
+            shell.await(">>> ").type("print(6*7)\n").await("42").type("exit()\n");
+            code = shell.waitFor();
+            screen = shell.screen();
+            restored = shell.settingsKept();
+        }
+
+        // then: the answer came back from the host's Python, and the ledger says who ran what
+        assertThat(code).as(screen).isZero();
+        assertThat(screen).contains("42");
+        assertThat(restored).as("the terminal is out of raw mode again: " + screen).isTrue();
+        assertThat(hosts.ledger(WEB)).anySatisfy(e -> {
+            assertThat(e.event()).isEqualTo("exec");
+            assertThat(e.note()).isEqualTo("python manage.py shell");
+            assertThat(e.outcome()).isEqualTo("success");
+            assertThat(e.release()).isEqualTo(hosts.current(WEB));
+        });
+    }
+
+    @Test
+    void theHostSeesATerminalOnlyWhenDjdeployRunsOnOneAndNotWithNoTty() throws Exception {
+        List<String> isatty = List.of("python", "-c", "import sys; print('tty=%s' % sys.stdin.isatty())");
+        List<String> pty = new ArrayList<>(List.of("exec", ENV, "-c", hosts.config().toString(), "--"));
+        pty.addAll(isatty);
+        List<String> noTty = new ArrayList<>(List.of("exec", ENV, "-T", "-c", hosts.config().toString(), "--"));
+        noTty.addAll(isatty);
+
+        // when
+        String onTerminal, forcedOff;
+        try (Pty a = Pty.jar(pty); Pty b = Pty.jar(noTty)) {
+            assertThat(a.waitFor()).as(a.screen()).isZero();
+            assertThat(b.waitFor()).as(b.screen()).isZero();
+            onTerminal = a.screen();
+            forcedOff = b.screen();
+        }
+        Site.Run inPipe = djdeploy(List.of("exec", ENV), isatty);
+
+        // then
+        assertThat(onTerminal).contains("tty=True");
+        assertThat(forcedOff).contains("tty=False");
+        assertThat(inPipe.output()).contains("tty=False");
+    }
+
+    @Test
     void logsShowGunicornsLinesPrefixedByHostAndFollowUntilCancelled() throws Exception {
         // given: a request gunicorn logs
         assertThat(hosts.get(WEB, "/healthz/").statusCode()).isEqualTo(200);

@@ -68,4 +68,30 @@ class LocalTransportTest {
         t.upload(new byte[] {'x'}, dir.resolve("f").toString(), 0600);
         assertThat(t.roundTrips()).isEqualTo(3);
     }
+
+    @Test
+    void anInteractiveCommandHereGetsTheTerminalItselfWithCtrlCHandedOverUntilItEnds(@TempDir Path dir) throws Exception {
+        // given: a terminal that records what is done to it
+        List<String> done = Collections.synchronizedList(new ArrayList<>());
+        Terminal term = new Terminal() {
+            @Override public String type() { return "xterm"; }
+            @Override public int columns() { return 80; }
+            @Override public int lines() { return 24; }
+            @Override public java.io.InputStream in() { throw new AssertionError("a local command reads the terminal itself"); }
+            @Override public java.io.OutputStream out() { throw new AssertionError("a local command writes the terminal itself"); }
+            @Override public Restore raw() { throw new AssertionError("no raw mode: there is no pty of ours to edit lines"); }
+            @Override public Restore handOver() {
+                done.add("handed over");
+                return () -> done.add("taken back");
+            }
+        };
+
+        // when
+        int code = new LocalTransport("local").interactive(Command.sh("touch " + Shell.quote(dir.resolve("ran").toString()) + "; exit 7"), term);
+
+        // then
+        assertThat(code).isEqualTo(7);
+        assertThat(dir.resolve("ran")).exists();
+        assertThat(done).containsExactly("handed over", "taken back");
+    }
 }

@@ -282,6 +282,22 @@ public final class SshTransport implements Transport {
         }
     }
 
+    @Override
+    public int interactive(Command command, io.djdeploy.remote.Terminal terminal) throws TransportException, InterruptedException {
+        ClientSession s = session();
+        roundTrips.incrementAndGet();
+        channels.acquire();
+        try {
+            // with a pty, sshd hangs up the command when the channel closes: no marker needed to kill leftovers
+            String remote = SshChannels.remoteCommand(command.script(), UUID.randomUUID().toString());
+            return SshTerminal.run(s, remote, terminal, options.connectTimeout(), options.forwardAgent(), command.timeout());
+        } catch (IOException e) {
+            throw lostOr(s, "interactive command on " + address + ": " + SshConnect.describe(e), e);
+        } finally {
+            channels.release();
+        }
+    }
+
     private TransportException lostOr(ClientSession s, String message, Throwable cause) {
         if (!s.isOpen() || s.isClosing()) {
             return new TransportException(host(), "the ssh connection to " + address + " was lost", cause);
@@ -369,6 +385,4 @@ public final class SshTransport implements Transport {
     private static long remainingMillis(long deadlineNanos) {
         return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
-
-
 }
