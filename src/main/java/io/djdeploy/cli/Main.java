@@ -30,6 +30,8 @@ public class Main implements Runnable {
         boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
         boolean json = Arrays.asList(args).contains("json") && Arrays.asList(args).contains("--format")
                 || Arrays.asList(args).contains("--format=json");
+        // the final error line is printed outside any command: it reads --color itself (NO_COLOR, FORCE_COLOR as everywhere)
+        Style style = errorStyle(args, System.getenv(), System.console() != null);
         CommandLine cl = new CommandLine(new Main());
         // every subcommand answers -h/--help, even those whose required ENV would otherwise be demanded first
         for (CommandLine sub : cl.getSubcommands().values()) {
@@ -42,12 +44,12 @@ public class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
-                error(ex, redactor(commandLine.getCommand()), json, stacktrace, out, err));
+                error(ex, redactor(commandLine.getCommand()), json, stacktrace, out, err, style));
         // a bad command line reads like every other error: one "djdeploy: error:" line, then a hint (not the whole usage)
         cl.setParameterExceptionHandler((ex, arguments) -> {
             String message = usageMessage(ex);
             if (json) new JsonRenderer(out, new io.djdeploy.step.Redactor()).error(ExitCode.USAGE, message);
-            err.println(Style.detect().red("djdeploy: error: ") + message);
+            err.println(style.red("djdeploy: error: ") + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             if (stacktrace) ex.printStackTrace(err);
@@ -64,6 +66,11 @@ public class Main implements Runnable {
      * safe for a terminal (the message may quote a host's output).
      */
     static int error(Exception ex, io.djdeploy.step.Redactor redactor, boolean json, boolean stacktrace, PrintWriter out, PrintWriter err) {
+        return error(ex, redactor, json, stacktrace, out, err, Style.detect());
+    }
+
+    static int error(Exception ex, io.djdeploy.step.Redactor redactor, boolean json, boolean stacktrace, PrintWriter out, PrintWriter err,
+                     Style style) {
         // a template of the project's deploy/templates/ that does not render is the user's config
         ExitCode code = ex instanceof CliException ce ? ce.exitCode()
                 : ex instanceof io.djdeploy.template.TemplateException ? ExitCode.CONFIG : ExitCode.FAILURE;
@@ -74,7 +81,7 @@ public class Main implements Runnable {
             if (ex instanceof CliException ce) ce.configErrors().forEach(events::configError);
             events.error(code, message);
         }
-        err.println(Style.detect().red("djdeploy: error: ") + TextRenderer.terminalSafe(message, false));
+        err.println(style.red("djdeploy: error: ") + TextRenderer.terminalSafe(message, false));
         if (stacktrace) {
             java.io.StringWriter trace = new java.io.StringWriter();
             ex.printStackTrace(new PrintWriter(trace));
@@ -82,6 +89,25 @@ public class Main implements Runnable {
         }
         err.flush();
         return code.code;
+    }
+
+    /**
+     * The style of the error line: {@code --color WHEN} or {@code --color=WHEN} among djdeploy's own
+     * words (not after {@code --}, where exec's command begins); auto when absent or not a valid value.
+     */
+    static Style errorStyle(String[] args, java.util.Map<String, String> env, boolean terminal) {
+        OutputMixin.Color flag = OutputMixin.Color.auto;
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            String value = args[i].startsWith("--color=") ? args[i].substring("--color=".length())
+                    : args[i].equals("--color") && i + 1 < args.length ? args[i + 1] : null;
+            if (value == null) continue;
+            try {
+                flag = OutputMixin.Color.valueOf(value);
+            } catch (IllegalArgumentException e) {
+                // picocli reports the bad value; its line keeps the default
+            }
+        }
+        return Style.of(flag, env, terminal);
     }
 
     /** The redactor a command filled while it ran (env file values, config secrets), or an empty one. */

@@ -31,6 +31,8 @@ import java.util.function.Function;
 public final class HostCommands {
     /** A command someone runs by hand (a shell, a data fix) may take hours; Ctrl-C ends it earlier. */
     static final Duration EXEC_TIMEOUT = Duration.ofHours(12);
+    /** The ledger event of an exec: not a release, so `releases` and `status` leave it out. */
+    static final String EXEC_EVENT = "exec";
     /** `logs --follow` runs until cancelled. */
     static final Duration FOLLOW_TIMEOUT = Duration.ofDays(7);
 
@@ -92,7 +94,7 @@ public final class HostCommands {
             int code = runner.run(t, execCommand(ops.layout(), id, argv));
             Instant end = clock.instant();
             String command = redactor.apply(String.join(" ", argv.stream().map(Shell::quote).toList()));
-            ops.appendLedger(new LedgerEntry("exec", code == 0 ? "success" : "failed", id, null, null, null, who.user(),
+            ops.appendLedger(new LedgerEntry(EXEC_EVENT, code == 0 ? "success" : "failed", id, null, null, null, who.user(),
                     who.origin(), hc.host(), CoreSteps.iso(start), CoreSteps.iso(end), Duration.between(start, end).toMillis(),
                     code == 0 ? null : "exit status " + code, null, command, null, null, null));
             return new ExecResult(hc.host(), id, code);

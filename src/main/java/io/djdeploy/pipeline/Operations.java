@@ -58,7 +58,8 @@ public final class Operations {
                 LockInfo lock = ops.readLock();
                 List<LedgerEntry> ledger = ops.ledger();
                 collect(hc.host(), ops);
-                LedgerEntry last = ledger.isEmpty() ? null : ledger.get(ledger.size() - 1);
+                // an exec is someone's command in the release, not a change of it: status tells the last deploy, rollback, ...
+                LedgerEntry last = ledger.stream().filter(e -> !HostCommands.EXEC_EVENT.equals(e.event())).reduce((a, b) -> b).orElse(null);
                 HealthCheck.Result health = null;
                 if (current != null && env.health() != null && hc.hasRole(HostConfig.WEB)) {
                     ops.ensureHelper(current, io.djdeploy.django.Helper.bytes());
@@ -101,7 +102,7 @@ public final class Operations {
             }
             for (int i = ledger.size() - 1; i >= 0; i--) {
                 LedgerEntry e = ledger.get(i);
-                if (e.release() == null) continue;
+                if (e.release() == null || HostCommands.EXEC_EVENT.equals(e.event())) continue;
                 // a run's "started" line shows only when the run never finished (it was killed)
                 if (LedgerEntry.STARTED.equals(e.outcome()) && finished.contains(e.event() + " " + e.release())) continue;
                 rows.add(new ReleaseRow(e.release(), e.event(), e.outcome(), e.ref(), e.sha(), e.user(), e.finished(),
