@@ -123,7 +123,28 @@ public final class ConfigLoader {
         SafetyConfig safety = new SafetyConfig(s.get(Schema.ROLLBACK), s.get(Schema.LOCK));
         return new EnvironmentConfig(name, app, repo, ref, deployTo, hosts, keep, python, django, shared, web, health,
                 ssh, switching, workers, migrations, safety, s.get(Schema.CHECKS), s.get(Schema.VERIFY), s.get(Schema.NOTIFY),
-                List.copyOf(r.secrets), s.get(Schema.GIT), hooks(r, own, top, self, file));
+                List.copyOf(r.secrets), s.get(Schema.GIT), hooks(r, own, top, self, file),
+                s.get(Schema.RUNTIME), image(s, app, hosts));
+    }
+
+    /** {@code image}: required with runtime container, meaningless without; its builder is one of the hosts. */
+    private static ImageConfig image(Values s, String app, List<HostConfig> hosts) {
+        ImageConfig image = s.get(Schema.IMAGE);
+        if (s.get(Schema.RUNTIME) != ReleaseRuntime.CONTAINER) {
+            if (s.has(Schema.IMAGE)) s.sub(Schema.IMAGE).errorHere("is only used with runtime: container");
+            return null;
+        }
+        Values v = s.sub(Schema.IMAGE);
+        if (image.registry() == null && !v.has(ImageSection.REGISTRY_KEY)) {
+            if (v.present()) v.missing(ImageSection.REGISTRY_KEY, "is required with runtime: container: the registry every host pulls the release's image from, e.g. registry.example.com:5000");
+            else s.errorAt(Schema.RUNTIME, "image.registry", "is required with runtime: container: the registry every host pulls the release's image from, e.g. registry.example.com:5000");
+        }
+        if (image.builder() != null && hosts != null && hosts.stream().noneMatch(h -> h.host().equals(image.builder()))) {
+            v.error(ImageSection.BUILD_KEY, "names host '" + image.builder() + "', which is not one of this environment's hosts ("
+                    + String.join(", ", hosts.stream().map(HostConfig::host).toList()) + ")");
+        }
+        String repository = image.repository() != null ? image.repository() : app;
+        return new ImageConfig(image.registry(), repository, image.dockerfile(), image.builder(), image.baseImage());
     }
 
     /** Per hook point, the environment's own hooks replace the top level's (docs/hooks.md). */

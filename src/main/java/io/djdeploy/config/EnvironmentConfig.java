@@ -26,12 +26,20 @@ public record EnvironmentConfig(
         List<NotifyConfig> notifications,
         List<String> secrets,
         GitConfig git,
-        HooksConfig hooks) {
+        HooksConfig hooks,
+        ReleaseRuntime runtime,
+        ImageConfig image) {
 
     /** The same environment limited to some hosts (--hosts / --roles). */
     public EnvironmentConfig withHosts(List<HostConfig> subset) {
         return new EnvironmentConfig(name, app, repo, ref, deployTo, List.copyOf(subset), keepReleases, python, django, shared,
-                web, health, ssh, switching, workers, migrations, safety, checks, verify, notifications, secrets, git, hooks);
+                web, health, ssh, switching, workers, migrations, safety, checks, verify, notifications, secrets, git, hooks,
+                runtime, image);
+    }
+
+    /** True when a release is a container image ({@code runtime: container}, docs/containers.md). */
+    public boolean containers() {
+        return runtime == ReleaseRuntime.CONTAINER;
     }
 
     public HostConfig migrateHost() {

@@ -29,6 +29,8 @@ final class Schema {
     // settings: top level and environment
     static final Key<String> REF = Key.text("ref", "main", Rules::ref);
     static final Key<Integer> KEEP_RELEASES = Key.integer("keep_releases", 5, 2, 1000);
+    static final Key<ReleaseRuntime> RUNTIME = Key.oneOf("runtime", ReleaseRuntime.class, ReleaseRuntime.VIRTUALENV);
+    static final Key<ImageConfig> IMAGE = Key.section("image", new ImageSection());
     static final Key<PythonConfig> PYTHON = Key.section("python", new PythonSection());
     static final Key<DjangoConfig> DJANGO = Key.section("django", new DjangoSection());
     static final Key<SharedConfig> SHARED = Key.section("shared", new SharedSection());
@@ -50,7 +52,7 @@ final class Schema {
             List.<HookConfig>of()).documented("none");
 
     static final List<Key<?>> SETTINGS = List.of(REF, KEEP_RELEASES, PYTHON, DJANGO, SHARED, WEB, HEALTH, SSH, SWITCH, WORKERS,
-            MIGRATIONS, ROLLBACK, LOCK, CHECKS, VERIFY, NOTIFY, GIT, HOOKS);
+            MIGRATIONS, ROLLBACK, LOCK, CHECKS, VERIFY, NOTIFY, GIT, HOOKS, RUNTIME, IMAGE);
     static final List<Key<?>> ROOT = concat(List.of(APP, REPO, ENVIRONMENTS), SETTINGS);
     static final List<Key<?>> ENVIRONMENT = concat(List.of(DEPLOY_TO, HOSTS), SETTINGS);
 

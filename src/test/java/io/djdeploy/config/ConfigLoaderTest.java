@@ -558,7 +558,7 @@ class ConfigLoaderTest {
 
             // when / then
             assertThat(errors(yaml)).containsExactly(
-                    "deploy.yml:3: colour: unknown key (allowed: app, checks, django, environments, git, health, hooks, keep_releases, lock, migrations, notify, python, ref, repo, rollback, shared, ssh, switch, verify, web, workers)");
+                    "deploy.yml:3: colour: unknown key (allowed: app, checks, django, environments, git, health, hooks, image, keep_releases, lock, migrations, notify, python, ref, repo, rollback, runtime, shared, ssh, switch, verify, web, workers)");
         }
 
         @Test
