@@ -27,6 +27,11 @@ public class ConfigMixin {
                     "unknown environment (defined: " + String.join(", ", cfg.environments().keySet()) + ")");
             throw new CliException(ExitCode.CONFIG, unknown.toString(), java.util.List.of(unknown));
         }
+        if (env.containers()) {
+            // the engine would otherwise deploy a checkout and venv where the team expects an image
+            throw new CliException(ExitCode.CONFIG, config + ": environments." + name + ": runtime: container is not supported by "
+                    + "this command yet; docs/containers.md says what works so far (nothing was done)");
+        }
         return env;
     }
 }

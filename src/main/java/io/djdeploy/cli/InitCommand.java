@@ -73,6 +73,13 @@ class InitCommand implements Callable<Integer> {
     @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "blue-green", completionCandidates = Strategies.class, description = "restart, reload or blue-green (default: ${DEFAULT-VALUE}).")
     String strategy;
 
+    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "virtualenv", completionCandidates = Runtimes.class,
+            description = "virtualenv or container (default: ${DEFAULT-VALUE}); container also writes a Dockerfile and .dockerignore (docs/containers.md).")
+    String runtime;
+
+    @Option(names = "--registry", paramLabel = "REGISTRY", description = "With --runtime container: the registry every host pulls the images from. Default: registry.DOMAIN.")
+    String registry;
+
     @Option(names = "--settings", paramLabel = "MODULE", description = "The production settings module. Default: manage.py's, or its production/prod sibling when that is a dev/local/development module.")
     String settings;
 
@@ -85,6 +92,10 @@ class InitCommand implements Callable<Integer> {
     /** The values of --manager and --strategy for shell completion (the options are strings, checked in call()). */
     static final class Managers extends java.util.ArrayList<String> {
         Managers() { super(List.of("systemd", "supervisor")); }
+    }
+
+    static final class Runtimes extends java.util.ArrayList<String> {
+        Runtimes() { super(List.of("virtualenv", "container")); }
     }
 
     static final class Strategies extends java.util.ArrayList<String> {
@@ -105,6 +116,7 @@ class InitCommand implements Callable<Integer> {
     private static final String APP = "[a-z][a-z0-9_-]{0,31}";
     private static final String DOMAIN = "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*";
     private static final String SAFE_PATH = "/[A-Za-z0-9._/@+-]*";
+    private static final String REGISTRY = "[a-z0-9]([a-z0-9.-]{0,252})(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*){0,8}";
 
     @Override
     public Integer call() {
@@ -116,6 +128,12 @@ class InitCommand implements Callable<Integer> {
         };
         Strategy strat = Arrays.stream(Strategy.values()).filter(s -> s.label().equals(strategy)).findFirst()
                 .orElseThrow(() -> new CliException(ExitCode.USAGE, "--strategy: '" + strategy + "' is not restart, reload or blue-green"));
+        if (!runtime.equals("virtualenv") && !runtime.equals("container")) {
+            throw new CliException(ExitCode.USAGE, "--runtime: '" + runtime + "' is not virtualenv or container");
+        }
+        if (registry != null && runtime.equals("virtualenv")) {
+            throw new CliException(ExitCode.USAGE, "--registry: only with --runtime container");
+        }
         Path root = dir.toAbsolutePath().normalize();
         InitProject project;
         try {
@@ -158,10 +176,16 @@ class InitCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--repo: '" + repo + "' is not a git URL or path");
         }
         String ref = project.branch() != null && ConfigLoader.REF.matcher(project.branch()).matches() ? project.branch() : "main";
-        InitFiles.Choices choices = new InitFiles.Choices(theApp, hosts, user, domain, theDeployTo, mgr, strat, repo, ref);
+        String theRegistry = null;
+        if (runtime.equals("container")) {
+            theRegistry = registry != null ? registry : "registry." + domain.toLowerCase(java.util.Locale.ROOT);
+            check(theRegistry, REGISTRY, "--registry", "is not a registry address like registry.example.com:5000 (lower case, no scheme)");
+        }
+        InitFiles.Choices choices = new InitFiles.Choices(theApp, hosts, user, domain, theDeployTo, mgr, strat, repo, ref, theRegistry);
 
         Map<String, String> files = new LinkedHashMap<>(InitFiles.generate(TextTemplates.of(root), project, choices));
-        files.put(InitFiles.CHECKLIST, checklist(root, files.get("deploy.yml")));
+        // the checklist describes the virtualenv deploy; the container one is not written yet (docs/containers.md)
+        if (!choices.containers()) files.put(InitFiles.CHECKLIST, checklist(root, files.get("deploy.yml")));
 
         List<String> existing = files.keySet().stream().filter(f -> Files.exists(root.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
         if (!existing.isEmpty() && !force) {

@@ -31,11 +31,21 @@ public final class InitFiles {
      *
      * @param hosts    the hosts of the production environment; the first one migrates
      * @param user     the SSH user djdeploy logs in as (the app itself runs as {@code app})
+     * @param registry with {@code --runtime container}: the image registry; null for the virtualenv runtime
      */
     public record Choices(String app, List<String> hosts, String user, String domain, String deployTo,
-                          Manager manager, Strategy strategy, String repo, String ref) {
+                          Manager manager, Strategy strategy, String repo, String ref, String registry) {
         public Choices {
             hosts = List.copyOf(hosts);
+        }
+
+        public Choices(String app, List<String> hosts, String user, String domain, String deployTo,
+                       Manager manager, Strategy strategy, String repo, String ref) {
+            this(app, hosts, user, domain, deployTo, manager, strategy, repo, ref, null);
+        }
+
+        public boolean containers() {
+            return registry != null;
         }
 
         public boolean sudo() {
@@ -125,6 +135,7 @@ public final class InitFiles {
         files.put("deploy/healthz.py", healthz(t, p));
         files.put(".github/workflows/deploy.yml", githubWorkflow(t, p, c));
         files.put(".gitlab-ci.yml", gitlabCi(t, p, c));
+        if (c.containers()) files.putAll(ContainerFiles.generate(t, p, app));
         return files;
     }
 
@@ -141,6 +152,12 @@ public final class InitFiles {
         b.append("repo: ").append(yaml(c.repo())).append('\n');
         b.append("ref: ").append(yaml(c.ref())).append('\n');
         b.append("keep_releases: 5\n\n");
+        if (c.containers()) {
+            b.append("runtime: container                      # a release is an image, built once (docs/containers.md)\n");
+            b.append("image:\n  registry: ").append(c.registry())
+                    .append("          # every host pulls from it: docker login there, never credentials here\n");
+            b.append("  base_image: ").append(ContainerFiles.baseImage(p)).append("          # the Dockerfile's BASE_IMAGE\n\n");
+        }
 
         b.append("python:\n  interpreter: python3                 # each release gets its own venv\n");
         if (p.python() != null) {

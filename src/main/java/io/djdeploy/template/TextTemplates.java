@@ -36,7 +36,7 @@ public final class TextTemplates {
             "systemd/web@.service", "systemd/web.service", "systemd/web.socket", "systemd/celery.service", "systemd/beat.service",
             "supervisor/programs.conf", "gunicorn/gunicorn.conf.py", "nginx/site.conf", "nginx/upstream.conf",
             "ci/github-deploy.yml", "ci/gitlab-ci.yml", "django/healthz.py", "export/lib.sh", "report/report.css",
-            "demo/supervisord.conf", "maintenance/page.html");
+            "demo/supervisord.conf", "maintenance/page.html", "container/Dockerfile", "container/dockerignore");
 
     private static final String RESOURCES = "/io/djdeploy/templates/";
     /** {{…}} not preceded by $: ${{ … }} belongs to GitHub Actions. */

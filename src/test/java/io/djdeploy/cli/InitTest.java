@@ -212,6 +212,46 @@ class InitTest {
                 "demo/urls.py");
     }
 
+    @Test
+    void containerRuntimeWritesADockerfileAndAConfigThatLoads(@TempDir Path tmp) throws Exception {
+        Path dir = demo(tmp);
+
+        Run r = init(dir, flags("--runtime", "container"));
+
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("  Dockerfile\n", "  .dockerignore\n");
+        EnvironmentConfig env = load(dir).environments().get("production");
+        assertThat(env.containers()).isTrue();
+        assertThat(env.image().name("20261201060000")).isEqualTo("registry.shop.example.com/demo:20261201060000");
+        assertThat(env.image().baseImage()).isEqualTo("python:3.12-slim");
+
+        String df = Files.readString(dir.resolve("Dockerfile"));
+        assertThat(df).doesNotContain("{{").contains("ARG BASE_IMAGE=python:3.12-slim\nFROM ${BASE_IMAGE}\n",
+                "DJANGO_SETTINGS_MODULE=demo.settings", "useradd --system", "USER demo\n", "CMD [\"gunicorn\", \"demo.wsgi:application\"]",
+                "pip install --no-cache-dir --disable-pip-version-check -r requirements.txt", "manage.py collectstatic --noinput");
+        // the requirements layer comes before the code, the code before collectstatic, root's until USER
+        assertThat(df.indexOf("COPY requirements.txt ./")).isPositive().isLessThan(df.indexOf("COPY . ."));
+        assertThat(df.indexOf("COPY . .")).isLessThan(df.indexOf("collectstatic")).isLessThan(df.indexOf("USER demo"));
+        assertThat(Files.readString(dir.resolve(".dockerignore")).lines()).contains(".git", ".venv", "media");
+
+        // no command acts on a container environment yet: refused before anything connects
+        Run plan = run("plan", "production", "-c", dir.resolve("deploy.yml").toString());
+        assertThat(plan.code()).as(plan.out()).isEqualTo(3);
+        assertThat(plan.out()).contains("environments.production: runtime: container is not supported by this command yet");
+    }
+
+    @Test
+    void runtimeAndRegistryFlagsAreChecked(@TempDir Path tmp) throws Exception {
+        Path dir = demo(tmp);
+
+        assertThat(init(dir, flags("--runtime", "docker")).out()).contains("--runtime: 'docker' is not virtualenv or container");
+        assertThat(init(dir, flags("--registry", "registry.example.com")).out()).contains("--registry: only with --runtime container");
+        Run bad = init(dir, flags("--runtime", "container", "--registry", "https://registry.example.com"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.out()).contains("--registry: 'https://registry.example.com' is not a registry address");
+        assertThat(dir.resolve("Dockerfile")).doesNotExist();
+    }
+
     @ParameterizedTest
     @CsvSource({"systemd,restart", "systemd,reload", "systemd,blue-green", "supervisor,restart", "supervisor,reload", "supervisor,blue-green"})
     void everyManagerAndStrategyGivesAConfigThatLoads(String manager, String strategy, @TempDir Path tmp) throws Exception {

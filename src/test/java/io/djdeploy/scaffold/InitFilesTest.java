@@ -41,6 +41,19 @@ class InitFilesTest {
     }
 
     @Test
+    void theDockerfileCopiesRequirementsFilesWithTheirDirectories() {
+        // a file in a directory may -r its siblings: the whole directory comes first
+        String df = ContainerFiles.dockerfile(TextTemplates.builtIn(), project(List.of("requirements.txt", "req/prod.txt", "req/base.txt")), "shop");
+        assertThat(df).contains("COPY requirements.txt ./\nCOPY req/ req/\nRUN python3 -m venv",
+                "pip install --no-cache-dir --disable-pip-version-check -r requirements.txt -r req/prod.txt -r req/base.txt\n");
+        assertThat(df.indexOf("COPY req/ req/")).isLessThan(df.indexOf("COPY . ."));
+
+        // no requirements files: the venv only, no pip install without arguments
+        String none = ContainerFiles.dockerfile(TextTemplates.builtIn(), project(List.of()), "shop");
+        assertThat(none).contains("RUN python3 -m venv --system-site-packages \"$VIRTUAL_ENV\"\n").doesNotContain("pip install");
+    }
+
+    @Test
     void theGithubWorkflowIsYamlThatDeploysThePushedCommit() {
         for (List<String> req : List.of(List.of("requirements.txt", "req/prod.txt"), List.<String>of())) {
             // when
