@@ -43,6 +43,7 @@ class ArchitectureTest {
                 .layer("pipeline").definedBy("io.djdeploy.pipeline..")
                 .layer("django").definedBy("io.djdeploy.django..")
                 .layer("web").definedBy("io.djdeploy.web..")
+                .layer("container").definedBy("io.djdeploy.container..")
                 .layer("step").definedBy("io.djdeploy.step..")
                 .layer("release").definedBy("io.djdeploy.release..")
                 .layer("remote").definedBy("io.djdeploy.remote..")
@@ -53,10 +54,11 @@ class ArchitectureTest {
                 .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli", "scaffold")
                 .whereLayer("django").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline")
                 .whereLayer("web").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django")
-                .whereLayer("step").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web")
-                .whereLayer("release").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "step")
-                .whereLayer("remote").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "step", "release")
-                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "step", "release", "remote")
+                .whereLayer("container").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web")
+                .whereLayer("step").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "container")
+                .whereLayer("release").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "container", "step")
+                .whereLayer("remote").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "container", "step", "release")
+                .whereLayer("config").mayOnlyBeAccessedByLayers("cli", "scaffold", "pipeline", "django", "web", "container", "step", "release", "remote")
                 .check(classes);
     }
 }

@@ -1,0 +1,146 @@
+package io.djdeploy.container;
+
+import io.djdeploy.config.ImageConfig;
+import io.djdeploy.remote.Command;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builders for the docker commands of a container release. Every value is an argument of
+ * {@link Command#of}, so it is quoted; secrets never appear: the app's environment reaches a
+ * container through {@code --env-file} (a file on the host), registry credentials through
+ * {@code docker login} done once on each host (docs/containers.md).
+ */
+public final class DockerCommands {
+    private DockerCommands() {}
+
+    /** Labels on each release image: what it is, readable on a host without the registry. */
+    public static final String LABEL_RELEASE = "io.djdeploy.release";
+    public static final String LABEL_REF = "io.djdeploy.ref";
+    public static final String LABEL_SHA = "io.djdeploy.sha";
+    /** Where a web container sees the host's socket directory (shared with nginx). */
+    public static final String SOCKET_MOUNT = "/run/djdeploy";
+    /** The docker label every container djdeploy starts carries: its app, so pruning touches nothing else. */
+    public static final String LABEL_APP = "io.djdeploy.app";
+
+    /** PREFLIGHT: the engine answers (the server's version, not only the client's). */
+    public static Command engineVersion() {
+        return Command.of("docker", "version", "--format", "{{.Server.Version}}");
+    }
+
+    /** PREFLIGHT: free space, in KiB, on the file system of the engine's data root. */
+    public static Command engineDiskFreeKb() {
+        return Command.sh("df -Pk \"$(docker info --format '{{.DockerRootDir}}')\" | awk 'NR==2 {print $4}'");
+    }
+
+    /**
+     * PREFLIGHT: the registry answers its API root. Any HTTP status will do (401 asks for the
+     * credentials `docker login` stored); no answer fails. Loopback registries speak plain HTTP,
+     * as Docker itself allows them to.
+     */
+    public static Command registryAnswers(String registry) {
+        String host = registry.contains("/") ? registry.substring(0, registry.indexOf('/')) : registry;
+        String scheme = loopback(host) ? "http" : "https";
+        return Command.of("curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", scheme + "://" + host + "/v2/");
+    }
+
+    static boolean loopback(String hostPort) {
+        String h = hostPort.replaceFirst(":[0-9]+$", "");
+        return h.equals("localhost") || h.startsWith("127.");
+    }
+
+    /** The labels of release {@code releaseId}, in a stable order. */
+    public static Map<String, String> labels(String app, String releaseId, String ref, String sha) {
+        Map<String, String> l = new TreeMap<>();
+        l.put(LABEL_APP, app);
+        l.put(LABEL_RELEASE, releaseId);
+        l.put(LABEL_REF, ref);
+        l.put(LABEL_SHA, sha);
+        return l;
+    }
+
+    /**
+     * PREPARE (on the builder): the release's image from {@code contextDir} (the commit's tree
+     * plus its REVISION file). {@code --pull=false}: the base image is whatever the builder has
+     * or the registry named in BASE_IMAGE serves, never a newer one picked up mid-deploy.
+     */
+    public static Command build(ImageConfig image, String releaseId, String contextDir, Map<String, String> labels) {
+        List<String> a = new ArrayList<>(List.of("docker", "build", "--pull=false", "-f", contextDir + "/" + image.dockerfile()));
+        if (image.baseImage() != null) a.addAll(List.of("--build-arg", "BASE_IMAGE=" + image.baseImage()));
+        for (Map.Entry<String, String> e : labels.entrySet()) a.addAll(List.of("--label", e.getKey() + "=" + e.getValue()));
+        a.addAll(List.of("-t", image.name(releaseId), contextDir));
+        return Command.of(a);
+    }
+
+    public static Command push(ImageConfig image, String releaseId) {
+        return Command.of("docker", "push", image.name(releaseId));
+    }
+
+    /** PREPARE (every host): the image of the release, by its tag. */
+    public static Command pull(ImageConfig image, String releaseId) {
+        return Command.of("docker", "pull", "-q", image.name(releaseId));
+    }
+
+    /** The labels of an image present on the host, as one JSON object. */
+    public static Command imageLabels(ImageConfig image, String releaseId) {
+        return Command.of("docker", "image", "inspect", "--format", "{{json .Config.Labels}}", image.name(releaseId));
+    }
+
+    /**
+     * What a container of this app needs from its host: the env file (secrets as a file, never
+     * arguments), the shared directories mounted at the same paths the settings name, and a
+     * read-only root file system with a private /tmp.
+     *
+     * @param envFile the host's env file (django.env_file), or null
+     * @param mounts  host path to container path
+     */
+    public record ContainerSpec(String app, String envFile, Map<String, String> mounts, boolean readOnly, String network) {
+        public ContainerSpec {
+            mounts = Map.copyOf(new TreeMap<>(mounts));
+        }
+
+        List<String> options() {
+            List<String> a = new ArrayList<>(List.of("--label", LABEL_APP + "=" + app, "--network", network));
+            if (readOnly) a.addAll(List.of("--read-only", "--tmpfs", "/tmp"));
+            if (envFile != null) a.addAll(List.of("--env-file", envFile));
+            for (Map.Entry<String, String> m : new TreeMap<>(mounts).entrySet()) a.addAll(List.of("-v", m.getKey() + ":" + m.getValue()));
+            return a;
+        }
+    }
+
+    /** The web container of one color: {@code <app>-web-<color>}. */
+    public static String webContainer(String app, String color) {
+        return app + "-web-" + color;
+    }
+
+    /**
+     * SWITCH: the color's container, serving gunicorn on {@code <socketDir>/<socketFile>} (the
+     * host's directory, mounted at {@link #SOCKET_MOUNT}). It restarts with the engine unless
+     * stopped, so a host's reboot brings the live color back.
+     */
+    public static Command runWeb(ContainerSpec rt, ImageConfig image, String releaseId, String color, String socketDir, String socketFile) {
+        List<String> a = new ArrayList<>(List.of("docker", "run", "-d", "--name", webContainer(rt.app(), color),
+                "--restart", "unless-stopped", "--label", LABEL_RELEASE + "=" + releaseId));
+        a.addAll(rt.options());
+        a.addAll(List.of("-v", socketDir + ":" + SOCKET_MOUNT,
+                "-e", "GUNICORN_CMD_ARGS=--bind unix:" + SOCKET_MOUNT + "/" + socketFile, image.name(releaseId)));
+        return Command.of(a);
+    }
+
+    /** GATE and MIGRATE: a one-off container of the release's image running {@code args} (removed when done). */
+    public static Command oneOff(ContainerSpec rt, ImageConfig image, String releaseId, List<String> args) {
+        List<String> a = new ArrayList<>(List.of("docker", "run", "--rm", "-i"));
+        a.addAll(rt.options());
+        a.add(image.name(releaseId));
+        a.addAll(args);
+        return Command.of(a);
+    }
+
+    /** Stops and removes a container; nothing to remove is fine. */
+    public static Command remove(String container) {
+        return Command.of("docker", "rm", "-f", container).orTrue();
+    }
+}
