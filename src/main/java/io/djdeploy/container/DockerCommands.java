@@ -33,7 +33,7 @@ public final class DockerCommands {
 
     /** PREFLIGHT: free space, in KiB, on the file system of the engine's data root. */
     public static Command engineDiskFreeKb() {
-        return Command.sh("df -Pk \"$(docker info --format '{{.DockerRootDir}}')\" | awk 'NR==2 {print $4}'");
+        return Command.sh("df -Pk \"$(docker info --format '{{.DockerRootDir}}' 2>/dev/null)\" 2>/dev/null | awk 'NR==2 {print $4}'");
     }
 
     /**
