@@ -2,6 +2,7 @@ package io.djdeploy.container;
 
 import io.djdeploy.config.ImageConfig;
 import io.djdeploy.remote.Command;
+import io.djdeploy.remote.Shell;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,13 +67,15 @@ public final class DockerCommands {
      * PREPARE (on the builder): the release's image from {@code contextDir} (the commit's tree
      * plus its REVISION file). {@code --pull=false}: the base image is whatever the builder has
      * or the registry named in BASE_IMAGE serves, never a newer one picked up mid-deploy.
+     * {@code context} is a path, or a {@link Shell#var} naming a directory the same script made.
      */
-    public static Command build(ImageConfig image, String releaseId, String contextDir, Map<String, String> labels) {
-        List<String> a = new ArrayList<>(List.of("docker", "build", "--pull=false", "-f", contextDir + "/" + image.dockerfile()));
+    public static Command build(ImageConfig image, String releaseId, Object context, Map<String, String> labels) {
+        List<Object> a = new ArrayList<>(List.of("docker", "build", "--pull=false", "-f"));
+        a.add(context instanceof Shell.Var v ? v.around("", "/" + image.dockerfile()) : context + "/" + image.dockerfile());
         if (image.baseImage() != null) a.addAll(List.of("--build-arg", "BASE_IMAGE=" + image.baseImage()));
         for (Map.Entry<String, String> e : labels.entrySet()) a.addAll(List.of("--label", e.getKey() + "=" + e.getValue()));
-        a.addAll(List.of("-t", image.name(releaseId), contextDir));
-        return Command.of(a);
+        a.addAll(List.of("-t", image.name(releaseId), context));
+        return Command.of(a.toArray());
     }
 
     public static Command push(ImageConfig image, String releaseId) {
