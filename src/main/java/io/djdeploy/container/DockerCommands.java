@@ -133,6 +133,24 @@ public final class DockerCommands {
         return Command.of(a);
     }
 
+    /**
+     * The blue-green strategy's {@code web.start} for containers: the color's container
+     * replaced by one of release {@code {release}}, serving on {@code <socketDir>/{color}.sock}.
+     * The blue-green machinery (boot, probe on the color's socket, web.sock swap, standby timer)
+     * fills {@code {color}} and {@code {release}} (each quoted) as it does for services, so the
+     * container SWITCH is the same switch (docs/containers.md).
+     */
+    public static String webStartTemplate(ContainerSpec rt, ImageConfig image, String socketDir) {
+        // a container of that color left from an earlier run (stopped or crashed) would hold its name
+        return Command.of("docker", "rm", "-f", webContainer(rt.app(), "{color}")).silent().orTrue()
+                .andAlso(runWeb(rt, image, "{release}", "{color}", socketDir, "{color}.sock")).script();
+    }
+
+    /** {@code web.stop} for containers: gunicorn's graceful stop (TERM, then KILL after {@code graceSeconds}). */
+    public static String webStopTemplate(String app, int graceSeconds) {
+        return Command.of("docker", "stop", "-t", String.valueOf(graceSeconds), webContainer(app, "{color}")).script();
+    }
+
     /** GATE and MIGRATE: a one-off container of the release's image running {@code args} (removed when done). */
     public static Command oneOff(ContainerSpec rt, ImageConfig image, String releaseId, List<String> args) {
         List<String> a = new ArrayList<>(List.of("docker", "run", "--rm", "-i"));

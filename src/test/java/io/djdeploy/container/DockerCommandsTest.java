@@ -73,4 +73,16 @@ class DockerCommandsTest {
                 .endsWith(" registry.example.com:5000/shop:20261201060000 python manage.py migrate --noinput");
         assertThat(DockerCommands.remove("shop-web-blue").script()).isEqualTo("docker rm -f shop-web-blue || true");
     }
+
+    @Test
+    void blueGreensStartAndStopForContainersCarryTheColorAndReleasePlaceholders() {
+        String start = DockerCommands.webStartTemplate(SPEC, IMAGE, "/run/shop");
+
+        // filled by the blue-green strategy like any web.start: {color} and {release}, each value quoted
+        assertThat(start).isEqualTo("docker rm -f 'shop-web-{color}' >/dev/null 2>&1 || true; docker run -d --name 'shop-web-{color}'"
+                + " --restart unless-stopped --label 'io.djdeploy.release={release}' --label io.djdeploy.app=shop --network none"
+                + " --read-only --tmpfs /tmp --env-file /etc/shop/shop.env -v /srv/shop/shared/media:/app/media -v /run/shop:/run/djdeploy"
+                + " -e 'GUNICORN_CMD_ARGS=--bind unix:/run/djdeploy/{color}.sock' 'registry.example.com:5000/shop:{release}'");
+        assertThat(DockerCommands.webStopTemplate("shop", 30)).isEqualTo("docker stop -t 30 'shop-web-{color}'");
+    }
 }
