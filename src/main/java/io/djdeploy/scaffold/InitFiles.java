@@ -284,8 +284,14 @@ public final class InitFiles {
             s.add("sudo for " + c.user() + ": allow exactly the commands under web: (and workers:) in deploy.yml, e.g. in /etc/sudoers.d/"
                     + app + ": " + c.user() + " ALL=(root) NOPASSWD: " + sudoers(c, p.celery()));
         }
-        s.add("Check, then deploy: djdeploy check " + ENVIRONMENT + " && djdeploy deploy " + ENVIRONMENT
-                + " (deploy/CHECKLIST.md lists every command it runs).");
+        if (c.containers()) {
+            // no command deploys a container environment yet: say so instead of promising a deploy
+            s.add("Containers (work in progress, docs/containers.md): docker login " + c.registry() + " on each host; try the image with"
+                    + " docker build -t " + c.registry() + "/" + app + ":try . ; djdeploy does not deploy runtime: container yet.");
+        } else {
+            s.add("Check, then deploy: djdeploy check " + ENVIRONMENT + " && djdeploy deploy " + ENVIRONMENT
+                    + " (deploy/CHECKLIST.md lists every command it runs).");
+        }
         s.add("CI: set the secrets named at the top of .github/workflows/deploy.yml or .gitlab-ci.yml; delete the one you do not use.");
         return s;
     }

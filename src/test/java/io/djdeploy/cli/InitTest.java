@@ -219,7 +219,9 @@ class InitTest {
         Run r = init(dir, flags("--runtime", "container"));
 
         assertThat(r.code()).as(r.out()).isZero();
-        assertThat(r.out()).contains("  Dockerfile\n", "  .dockerignore\n");
+        assertThat(r.out()).contains("  Dockerfile\n", "  .dockerignore\n", "docker login registry.shop.example.com on each host")
+                .doesNotContain("CHECKLIST.md");
+        assertThat(dir.resolve("deploy/CHECKLIST.md")).doesNotExist();
         EnvironmentConfig env = load(dir).environments().get("production");
         assertThat(env.containers()).isTrue();
         assertThat(env.image().name("20261201060000")).isEqualTo("registry.shop.example.com/demo:20261201060000");
