@@ -35,24 +35,14 @@ final class TtyTerminal implements Terminal {
 
     /** The terminal, or a usage error when this process has none (--tty in a pipe). */
     static TtyTerminal open(Map<String, String> env) {
-        String size;
         try {
-            size = stty("size");
+            stty("size");
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "--tty: no terminal to use (" + e.getMessage() + "); run without --tty");
         }
-        String[] rowsCols = size.strip().split("\\s+");
-        int rows = 24, cols = 80;
-        if (rowsCols.length == 2) {
-            try {
-                // a pty that never had a size says 0 0: keep the classic 80x24 then
-                rows = Math.max(1, Integer.parseInt(rowsCols[0]));
-                cols = Math.max(1, Integer.parseInt(rowsCols[1]));
-                if (rows == 1 && cols == 1) { rows = 24; cols = 80; }
-            } catch (NumberFormatException e) {
-                // keep 80x24
-            }
-        }
+        // a pty that never had a size: the classic 80x24
+        int[] size = size();
+        int rows = size == null ? 24 : size[0], cols = size == null ? 80 : size[1];
         String term = env.get("TERM");
         return new TtyTerminal(term == null || term.isBlank() ? "dumb" : term, cols, rows, System.err);
     }
@@ -107,6 +97,29 @@ final class TtyTerminal implements Terminal {
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), intr);
             sun.misc.Signal.handle(new sun.misc.Signal("QUIT"), quit);
         };
+    }
+
+    /** SIGWINCH, as ssh and jline catch it; the new size is read with stty in the signal's own thread. */
+    @Override
+    public Restore onResize(java.util.function.BiConsumer<Integer, Integer> resized) {
+        sun.misc.Signal winch = new sun.misc.Signal("WINCH");
+        sun.misc.SignalHandler before = sun.misc.Signal.handle(winch, signal -> {
+            int[] size = size();
+            if (size != null) resized.accept(size[1], size[0]);
+        });
+        return () -> sun.misc.Signal.handle(winch, before);
+    }
+
+    /** Rows and columns now, or null when stty cannot tell (a pty that never had a size says 0 0). */
+    static int[] size() {
+        try {
+            String[] rowsCols = stty("size").strip().split("\\s+");
+            int rows = Integer.parseInt(rowsCols[0]);
+            int cols = Integer.parseInt(rowsCols[1]);
+            return rows > 0 && cols > 0 ? new int[]{rows, cols} : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static void release(Thread hook) {

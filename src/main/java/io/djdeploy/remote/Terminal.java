@@ -34,6 +34,14 @@ public interface Terminal {
      */
     Restore handOver();
 
+    /**
+     * Calls {@code resized} with the new columns and lines each time the terminal changes size, until
+     * the handle is closed (so the host's pty follows the window). Default: never.
+     */
+    default Restore onResize(java.util.function.BiConsumer<Integer, Integer> resized) {
+        return () -> { };
+    }
+
     /** Undoes {@link #raw()} or {@link #handOver()}; never fails (a terminal that cannot be restored is said on stderr). */
     interface Restore extends AutoCloseable {
         @Override

@@ -92,6 +92,8 @@ class FaultIT {
         cutSshSessions();
         out += new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        // the real jar's JSON lines, up to the failure the cut caused, held against the shipped schema like every IT's
+        EventLog.check(List.of("deploy", ENV, "--ref", "v2", "--format", "json"), out);
         int code = p.exitValue();
         assertThat(code).as(out).isNotZero();
         assertThat(out).contains("connection");
@@ -177,6 +179,8 @@ class FaultIT {
         Process p = jar(args.toArray(String[]::new));
         String out = readUntil(p, when);
         new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
+        // every line it printed before the kill is whole (read up to the matching line): each must follow the schema
+        EventLog.check(args, out);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out).as("the run reached the point of the fault").matches(s -> when.test(s.substring(s.lastIndexOf('{'))));
         String killedAfterSwitch = fault.contains("after SWITCH") ? "switched" : null;

@@ -120,6 +120,37 @@ class HostCommandsIT {
     }
 
     @Test
+    void dbshellOnATerminalIsTheDatabasesOwnShell() throws Exception {
+        // when: the example app's SQLite database, through Django's dbshell (sqlite3 prompts only on a terminal)
+        int code;
+        try (Pty db = Pty.jar(List.of("exec", ENV, "-c", hosts.config().toString(), "--", "python", "manage.py", "dbshell"))) {
+            db.await("sqlite> ").type("select 6*7;\n").await("42").type(".quit\n");
+            code = db.waitFor();
+        }
+
+        // then
+        assertThat(code).isZero();
+    }
+
+    @Test
+    void aResizedWindowReachesTheHostsPty() throws Exception {
+        // given: a command on the host that prints its terminal's size at each Enter, until q
+        String py = "import os\nwhile True:\n    print('size=%dx%d' % tuple(os.get_terminal_size(0)), flush=True)\n    if input() == 'q': break";
+        int code;
+        try (Pty p = Pty.jar(List.of("exec", ENV, "-c", hosts.config().toString(), "--", "python", "-c", py))) {
+            p.await("size=80x24");
+
+            // when: the window grows
+            p.resize(100, 30);
+
+            // then: the host's pty follows (SIGWINCH, stty size, an SSH window-change)
+            p.typeUntil("\n", "size=100x30").type("q\n");
+            code = p.waitFor();
+        }
+        assertThat(code).isZero();
+    }
+
+    @Test
     void logsShowGunicornsLinesPrefixedByHostAndFollowUntilCancelled() throws Exception {
         // given: a request gunicorn logs
         assertThat(hosts.get(WEB, "/healthz/").statusCode()).isEqualTo(200);

@@ -70,6 +70,30 @@ final class Pty implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Resizes the terminal as a window manager would: the new size on the pty the jar runs on
+     * (found through the jar's stdin), which sends SIGWINCH to the jar.
+     */
+    Pty resize(int columns, int rows) throws IOException, InterruptedException {
+        ProcessHandle jvm = process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElseThrow(() -> new AssertionError("no java under script:\n" + screen));
+        String tty = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/" + jvm.pid() + "/fd/0")).toString();
+        Process stty = new ProcessBuilder("stty", "-F", tty, "cols", String.valueOf(columns), "rows", String.valueOf(rows))
+                .redirectErrorStream(true).start();
+        String said = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (stty.waitFor() != 0) throw new AssertionError("stty -F " + tty + ": " + said);
+        return this;
+    }
+
+    /** Types {@code keystrokes} every half second until the terminal shows {@code text} (at most 30 s). */
+    Pty typeUntil(String keystrokes, String text) throws IOException, InterruptedException {
+        for (int i = 0; i < 60 && screen.indexOf(text) < 0; i++) {
+            type(keystrokes);
+            Thread.sleep(500);
+        }
+        return await(text);
+    }
+
     /** The exit status (script -e passes the jar's on). */
     int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("still running:\n" + screen);

@@ -17,7 +17,7 @@ import java.util.Set;
  * the host's pty echoes, edits lines and turns Ctrl-C into SIGINT, so the local terminal goes
  * raw and bytes flow unchanged both ways. The output is not masked: it goes to the person's own
  * terminal, as it would in their own ssh session (the command line and the ledger still never
- * carry a secret). Window-size changes after the start are not forwarded.
+ * carry a secret). A resized window is passed on, as ssh does.
  */
 final class SshTerminal {
     private SshTerminal() {}
@@ -44,7 +44,7 @@ final class SshTerminal {
             Thread err = copy(ch.getInvertedErr(), term.out(), "tty-err");
             OutputStream toHost = ch.getInvertedIn();
             Set<ClientChannelEvent> done;
-            try (Terminal.Restore raw = term.raw()) {
+            try (Terminal.Restore raw = term.raw(); Terminal.Restore resize = term.onResize((columns, lines) -> windowChange(ch, columns, lines))) {
                 // keystrokes as they come; a daemon, since the read on the terminal outlives the command
                 SshChannels.daemon(() -> pump(term.in(), toHost), "tty-in");
                 done = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
@@ -59,6 +59,15 @@ final class SshTerminal {
             if (status == null && signal != null) status = 128 + SshChannels.signalNumber(signal);
             if (status == null) throw new IOException("no exit status from the host");
             return status;
+        }
+    }
+
+    /** What ssh does on SIGWINCH: the host's pty takes the new size, and the command gets its own SIGWINCH. */
+    private static void windowChange(ChannelExec ch, int columns, int lines) {
+        try {
+            ch.sendWindowChange(columns, lines);
+        } catch (IOException e) {
+            // the channel is closing: nothing left to resize
         }
     }
 
