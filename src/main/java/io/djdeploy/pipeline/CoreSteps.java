@@ -48,53 +48,13 @@ public final class CoreSteps {
                 ctx.command(), ctx.runId());
     }
 
+    /** Connects and takes the lock with the run's first reads in one command ({@link ConnectSteps}). */
     public static Step connect() {
-        return new Step() {
-            public String name() { return CONNECT; }
-            public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Command.sh("true"));
-            }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                x.host().transport().connect();
-                CommandResult r = x.query(Command.sh("true"));
-                if (!r.ok()) throw new StepFailure("the host's shell does not run commands (exit " + r.exitCode() + ")", "true", r.exitCode(), r.tail());
-            }
-        };
+        return ConnectSteps.connect();
     }
 
     public static Step lock() {
-        return new Step() {
-            public String name() { return LOCK; }
-            public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(h.ops().lockCommand(lockInfo(ctx)));
-            }
-            public List<Command> script(HostRun h, RunContext ctx) {
-                // someone else's lock stops the script with exit 4 (as djdeploy's LOCKED), naming the holder
-                String env = ctx.env().name();
-                Command held = Command.sh("rc=$?")
-                        .andAlso(Command.ifThen(Command.of("test", Shell.var("rc"), "=", String.valueOf(HostOps.LOCK_HELD)).not(), Command.sh("exit $rc")))
-                        .andAlso(Command.assign("who", Command.of("printf", "%s", Shell.var("holder")).pipe(Command.of("sed", "-n",
-                                "s/.*\"user\":\"\\([^\"]*\\)\".*\"origin\":\"\\([^\"]*\\)\".*\"command\":\"\\([^\"]*\\)\".*/\\1@\\2 (\\3)/p"))))
-                        .andAlso(Command.of("printf", "locked by %s (djdeploy status " + env + " shows the lock; djdeploy unlock " + env
-                                + " [--force] removes it)\\n", Shell.var("who")).toStderr())
-                        .andAlso(Command.exit(4));
-                return List.of(Command.assign("holder", h.ops().lockCommand(lockInfo(ctx))).orElse(held));
-            }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                LockInfo held;
-                try {
-                    held = x.host().ops().acquire(lockInfo(x.ctx()));
-                } catch (io.djdeploy.release.HostOpException e) {
-                    throw new StepFailure(e.getMessage(), null, e.result().exitCode(), e.result().tail());
-                }
-                if (held != null) {
-                    String stale = io.djdeploy.release.Staleness.why(held, x.ctx().who().origin(),
-                            x.ctx().env().safety().staleLockAfter(), java.time.Instant.now());
-                    throw new LockHeldFailure(x.host().name(), held, stale);
-                }
-                x.host().markLocked();
-            }
-        };
+        return ConnectSteps.lock();
     }
 
     /** What is there now: current and the existing releases (read-only). */
@@ -109,7 +69,12 @@ public final class CoreSteps {
                         Command.echo("current release: " + h.previous()));
             }
             public void run(StepExec x) throws TransportException, InterruptedException {
-                x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
+                io.djdeploy.release.HostFacts f = x.host().facts();
+                if (f != null && f.has("current")) {   // read by the connect step's command, under the lock
+                    x.host().inspected(ReleaseLayout.idFromTarget(f.get("current").strip()), x.host().ops().releaseIds(f.get("releases")));
+                } else {
+                    x.host().inspected(x.host().ops().currentRelease(), x.host().ops().releases());
+                }
                 x.host().ops().warnings().forEach(x::warn);
                 x.info("current release: " + (x.host().previous() == null ? "none (first deploy)" : x.host().previous()));
             }
@@ -165,6 +130,15 @@ public final class CoreSteps {
                         envFileCommand(ctx.env()));
             }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                io.djdeploy.release.HostFacts f = x.host().facts();
+                String read = f == null ? null : f.arg("envfile");
+                if (read != null) {   // read by the connect step's command (a rollback's)
+                    Command test = plan(x.host(), x.ctx()).get(0);
+                    if (!read.equals("ok")) throw new StepFailure("command failed with exit status 1", test.script(), 1,
+                            List.of("env file missing or unreadable: " + x.ctx().env().django().envFile() + " (django.env_file)"));
+                    x.ctx().redactor().addEnvFile(f.withArg("envfile"));
+                    return;
+                }
                 x.check(plan(x.host(), x.ctx()).get(0));
                 readEnvFile(x);
             }

@@ -27,12 +27,12 @@ record KeptManifests(Map<String, List<MigrationEntry>> manifests, Map<String, Mi
 
     static KeptManifests read(HostRun h) throws TransportException, InterruptedException {
         Map<String, List<MigrationEntry>> manifests = new TreeMap<>();
-        for (String id : h.ops().completeReleases()) {
+        for (String id : ConnectFacts.completeReleases(h)) {
             List<MigrationEntry> m = manifest(h, id);
             if (m != null) manifests.put(id, m);
         }
         Map<String, MigrationEntry> known = new LinkedHashMap<>();
-        for (LedgerEntry e : h.ops().ledger()) {
+        for (LedgerEntry e : ConnectFacts.ledger(h)) {
             for (List<MigrationEntry> list : java.util.Arrays.asList(e.manifest(), e.migrations())) {
                 // a migrated-back line lists reverse operations, not what the migration did
                 if (list == null || "migrated-back".equals(e.outcome())) continue;
@@ -45,10 +45,17 @@ record KeptManifests(Map<String, List<MigrationEntry>> manifests, Map<String, Mi
     }
 
     static List<MigrationEntry> manifest(HostRun h, String id) throws TransportException, InterruptedException {
-        CommandResult r = h.transport().run(Command.of("cat", MigrationSteps.manifestPath(h.ops().layout(), id)).quiet());
-        if (!r.ok() || r.out().isEmpty()) return null;
+        java.util.Optional<String> read = ConnectFacts.manifest(h, id);
+        String text;
+        if (read.isPresent()) {
+            text = read.get().strip();
+        } else {
+            CommandResult r = h.transport().run(Command.of("cat", MigrationSteps.manifestPath(h.ops().layout(), id)).quiet());
+            text = r.ok() ? r.out() : "";
+        }
+        if (text.isEmpty()) return null;
         try {
-            return Json.read(r.out(), ReleaseManifest.class).migrations();
+            return Json.read(text, ReleaseManifest.class).migrations();
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -56,6 +56,7 @@ final class Recovery {
             return new RunResult(RunResult.Result.LOCKED, null, error);
         }
         if (spec.failsAs() != null) {
+            run.ledger().unlockAll(run);   // CONNECT takes the lock: the hosts that answered may hold it
             hosts.forEach(h -> h.status(failures.containsKey(h) ? "unreachable" : "not changed"));
             return new RunResult(spec.failsAs(), null, error);
         }

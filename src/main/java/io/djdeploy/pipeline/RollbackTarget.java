@@ -29,10 +29,10 @@ final class RollbackTarget implements Checkpoint {
         Set<String> currents = new LinkedHashSet<>();
         try {
             for (HostRun h : run.hosts()) {
-                Set<String> complete = new TreeSet<>(h.ops().completeReleases());
+                Set<String> complete = new TreeSet<>(ConnectFacts.completeReleases(h));
                 if (common == null) common = complete;
                 else common.retainAll(complete);
-                bad.addAll(BadReleases.of(h.ops().ledger()));
+                bad.addAll(BadReleases.of(ConnectFacts.ledger(h)));
                 h.ops().warnings().forEach(w -> run.warn(h.name(), w));
                 currents.add(String.valueOf(h.previous()));
             }
@@ -66,7 +66,7 @@ final class RollbackTarget implements Checkpoint {
         }
         ctx.releaseId(target);
         try {
-            Revision rev = run.hosts().get(0).ops().revision(target);
+            Revision rev = ConnectFacts.revision(run.hosts().get(0), target);
             if (rev != null) {
                 ctx.ref(rev.ref());
                 ctx.sha(rev.sha());
@@ -87,6 +87,7 @@ final class RollbackTarget implements Checkpoint {
         String id = run.ctx().releaseId();
         for (HostRun h : run.hosts()) {
             try {
+                if (Boolean.TRUE.equals(ConnectFacts.hasHelper(h, id))) continue;   // the connect step's command looked
                 h.ops().ensureHelper(id, run.ctx().helper());
             } catch (TransportException | InterruptedException e) {
                 run.warn(h.name(), "could not check the helper of release " + id + ": " + e.getMessage());

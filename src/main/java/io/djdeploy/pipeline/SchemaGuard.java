@@ -63,7 +63,9 @@ final class SchemaGuard implements Checkpoint {
                         + ", so the schema cannot be checked; switch anyway with --ignore-schema");
             }
             Map<String, MigrationEntry> newer = kept.known();
-            MigrationFacts facts = MigrationSteps.parse(m.transport().run(
+            // read by the connect step's command, with the current release's helper, while the other reads ran
+            io.djdeploy.remote.CommandResult read = ConnectFacts.schema(m);
+            MigrationFacts facts = MigrationSteps.parse(read != null ? read : m.transport().run(
                     MigrationSteps.helperCommand(m.ops().layout(), current, env.django(), "migrations", "--no-sql")));
             List<String> applied = new ArrayList<>();
             for (List<String> a : facts.applied() == null ? List.<List<String>>of() : facts.applied()) applied.add(a.get(0) + "." + a.get(1));

@@ -65,7 +65,11 @@ public final class HostOps {
 
     /** @return null when acquired, else the holder (possibly with unknown details) */
     public LockInfo acquire(LockInfo info) throws TransportException, InterruptedException, HostOpException {
-        CommandResult r = transport.run(lockCommand(info));
+        return lockOutcome(transport.run(lockCommand(info)));
+    }
+
+    /** What the lock command's result means: null when acquired, else the holder; an error throws. */
+    public LockInfo lockOutcome(CommandResult r) throws HostOpException {
         if (r.ok()) return null;
         if (r.exitCode() == LOCK_HELD) return parseLock(r.out());
         throw new HostOpException("cannot create the lock " + layout.lock() + ": " + lastLine(r), r);
@@ -136,6 +140,11 @@ public final class HostOps {
     /** Every release directory, oldest first. */
     public List<String> releases() throws TransportException, InterruptedException {
         return ids(transport.run(releasesCommand()).out());
+    }
+
+    /** Release ids among the lines a listing printed (as {@link #releases} reads them, warning about junk). */
+    public List<String> releaseIds(String listing) {
+        return ids(listing == null ? "" : listing.strip());
     }
 
     /** Lists the release directories (nothing when there are none yet). */
@@ -294,9 +303,13 @@ public final class HostOps {
 
     /** Ledger entries, oldest first; a line that does not parse is skipped, not fatal. */
     public List<LedgerEntry> ledger() throws TransportException, InterruptedException {
-        CommandResult r = transport.run(Command.of("cat", layout.ledger()).quiet().orTrue());
+        return ledgerEntries(transport.run(Command.of("cat", layout.ledger()).quiet().orTrue()).stdout());
+    }
+
+    /** The entries of the ledger's text, as {@link #ledger} reads them. */
+    public List<LedgerEntry> ledgerEntries(String text) {
         List<LedgerEntry> out = new ArrayList<>();
-        String[] lines = r.stdout().split("\n");
+        String[] lines = (text == null ? "" : text).split("\n");
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].isBlank()) continue;
             try {

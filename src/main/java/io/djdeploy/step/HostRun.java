@@ -30,6 +30,7 @@ public final class HostRun {
     // blue-green: the color that served before this run's switch, and the one that serves the new release
     private volatile String liveColor;
     private volatile String newColor;
+    private volatile io.djdeploy.release.HostFacts facts;
 
     public HostRun(HostConfig config, Transport transport, HostOps ops) {
         this.config = config;
@@ -78,6 +79,10 @@ public final class HostRun {
     public String status() { return status; }
     public void detail(String detail) { this.detail = detail; }
     public String detail() { return detail; }
+
+    /** What the run's first command read on this host, under the lock (null: nothing read that way). */
+    public io.djdeploy.release.HostFacts facts() { return facts; }
+    public void facts(io.djdeploy.release.HostFacts facts) { this.facts = facts; }
 
     public String liveColor() { return liveColor; }
     public String newColor() { return newColor; }

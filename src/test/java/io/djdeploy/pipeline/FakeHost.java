@@ -182,6 +182,7 @@ final class FakeHost implements Transport {
         if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
         String script = plain(command.script());
         commands.add(script);
+        if (command.script().contains(FACTS)) return facts(command);
         for (Rule r : rules) {
             if (r.matches().test(script)) return r.answer().answer(this, command);
         }
@@ -197,6 +198,60 @@ final class FakeHost implements Transport {
     @Override
     public void close() {
         closed = true;
+    }
+
+    // ---------------------------------------------------------------- the connect step's command (ConnectFacts)
+
+    private static final String FACTS = "lock_out=$( { ";
+
+    /** A part of the connect step's command, answered as if it ran alone: rules first, then the built-in answers (not recorded again). */
+    private CommandResult part(String script, byte[] stdin) throws InterruptedException {
+        Command c = new Command(script, stdin, null);
+        String plain = plain(script);
+        for (Rule r : rules) {
+            if (r.matches().test(plain)) return r.answer().answer(this, c);
+        }
+        return builtin(c);
+    }
+
+    /** The sections ConnectFacts prints, from this host's state; each part answers as its own command would. */
+    private CommandResult facts(Command command) throws InterruptedException {
+        String s = command.script();
+        Matcher nm = Pattern.compile("printf '\\\\n@@%s %s\\\\n' (\\w+) start").matcher(s);
+        if (!nm.find()) throw new AssertionError("no nonce in " + s);
+        String n = nm.group(1);
+        StringBuilder out = new StringBuilder("\n@@" + n + " start\n");
+        String lockScript = s.substring(s.indexOf(FACTS) + FACTS.length(), s.indexOf("\n} 2>&1 ); lock_rc=$?"));
+        CommandResult lock = part(lockScript, command.stdin());
+        out.append("\n@@").append(n).append(" lock ").append(lock.exitCode()).append('\n').append(lock.stdout()).append(lock.stderr());
+        if (lock.exitCode() == 0) {
+            String cur = current;
+            out.append("\n@@").append(n).append(" current\n").append(part("readlink " + deployTo + "/current || true", null).stdout());
+            out.append("\n@@").append(n).append(" releases\n").append(part("ls -1 " + deployTo + "/releases 2>/dev/null || true", null).stdout());
+            String complete = part("for d in *; do [ -f \"$d/REVISION\" ] && echo \"$d\"; done; true", null).stdout();
+            out.append("\n@@").append(n).append(" complete\n").append(complete);
+            if (s.contains(" revision %s")) {
+                out.append("\n@@").append(n).append(" ledger\n").append(part("cat " + deployTo + "/.djdeploy/history.jsonl 2>/dev/null || true", null).stdout());
+                for (String id : complete.isEmpty() ? new String[0] : complete.split("\n")) {
+                    String rel = deployTo + "/releases/" + id;
+                    out.append("\n@@").append(n).append(" revision ").append(id).append('\n').append(files.get(rel + "/REVISION"));
+                    if (files.containsKey(rel + "/.djdeploy/helper.py")) out.append("\n@@").append(n).append(" helper ").append(id).append('\n');
+                    if (s.contains(" manifest %s") && files.containsKey(rel + "/.djdeploy/migrations.json")) {
+                        out.append("\n@@").append(n).append(" manifest ").append(id).append('\n')
+                                .append(part("cat " + rel + "/.djdeploy/migrations.json", null).stdout());
+                    }
+                }
+            }
+            int schemaAt = s.indexOf("{ ( ");
+            if (schemaAt >= 0 && cur != null) {
+                String schema = s.substring(schemaAt + 4, s.indexOf(" ) >\"$schema_out\""));
+                CommandResult r = part(schema.replace("\"$cur\"", cur), null);
+                out.append("\n@@").append(n).append(" schema ").append(r.exitCode()).append('\n').append(r.stdout())
+                        .append("\n@@").append(n).append(" schema-stderr\n").append(r.stderr());
+            }
+        }
+        out.append("\n@@").append(n).append(" end\n");
+        return ok(out.toString());
     }
 
     // ---------------------------------------------------------------- built-in answers
