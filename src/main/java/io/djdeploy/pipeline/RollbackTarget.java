@@ -87,8 +87,14 @@ final class RollbackTarget implements Checkpoint {
         String id = run.ctx().releaseId();
         for (HostRun h : run.hosts()) {
             try {
-                if (Boolean.TRUE.equals(ConnectFacts.hasHelper(h, id))) continue;   // the connect step's command looked
-                h.ops().ensureHelper(id, run.ctx().helper());
+                Boolean has = ConnectFacts.hasHelper(h, id);   // the connect step's command looked
+                if (Boolean.TRUE.equals(has)) continue;
+                if (has == null) {
+                    h.ops().ensureHelper(id, run.ctx().helper());
+                } else {
+                    h.transport().run(io.djdeploy.remote.Command.of("mkdir", "-p", h.ops().layout().helper(id).replaceAll("/[^/]*$", "")));
+                    h.transport().upload(run.ctx().helper(), h.ops().layout().helper(id), 0644);
+                }
             } catch (TransportException | InterruptedException e) {
                 run.warn(h.name(), "could not check the helper of release " + id + ": " + e.getMessage());
             }
