@@ -226,6 +226,7 @@ public final class Deployer implements AutoCloseable {
         for (HostConfig hc : env.hosts()) {
             // a command holding a secret reaches the host's shell on stdin, never on a command line
             Transport t = io.djdeploy.step.PrivateScripts.wrap(transports.apply(hc), redactor);
+            t = io.djdeploy.step.Piggyback.wrap(t);   // the "started" line rides on the next command (RunLedger.started)
             hosts.add(new HostRun(hc, t, new HostOps(t, new ReleaseLayout(env.deployTo()))));
         }
         Run run = new Run(env, ctx, hosts, events, ledger);

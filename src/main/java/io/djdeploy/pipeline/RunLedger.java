@@ -55,7 +55,16 @@ public final class RunLedger {
      * it can say how it ended.
      */
     static RunResult started(Run run) {
-        run.ledger().writeLocked(run, LedgerEntry.STARTED, null, "run " + run.ctx().runId() + " by pid " + run.ctx().who().pid());
+        String note = "run " + run.ctx().runId() + " by pid " + run.ctx().who().pid();
+        RunLedger ledger = run.ledger();
+        for (HostRun h : run.hosts()) {
+            if (!h.locked()) continue;
+            // no round trip of its own: it rides at the front of the host's next command, which it still precedes
+            io.djdeploy.remote.Command line = h.ops().appendLedgerCommand(ledger.entry(run, h, LedgerEntry.STARTED, null, note));
+            if (!io.djdeploy.step.Piggyback.before(h.transport(), line, why -> run.warn(h.name(), "could not write the ledger: " + why))) {
+                ledger.write(run, h, LedgerEntry.STARTED, null, note);
+            }
+        }
         return null;
     }
 
