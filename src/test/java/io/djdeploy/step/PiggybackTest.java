@@ -56,7 +56,7 @@ class PiggybackTest {
 
         assertThat(r.ok()).isTrue();
         assertThat(r.stdout()).isEqualTo("switched\n");
-        assertThat(failures).containsExactly("exit status 1");
+        assertThat(failures).singleElement().asString().matches("exit status [1-9][0-9]*");   // dash: 2 for a redirect that fails
     }
 
     @Test
