@@ -87,6 +87,38 @@ public final class DockerCommands {
         return Command.of("docker", "pull", "-q", image.name(releaseId));
     }
 
+    /**
+     * Adds labels to a built image under the same tag: a Dockerfile of one {@code FROM} line on
+     * standard input, so no layer and no build context (0.2 s here). For what is known only
+     * after the build, such as the migration manifest the helper reads inside the image. The
+     * untagged previous image stays as the new one's parent (checked with Docker 20.10's
+     * builder) and goes when it goes; so run this before the push, which sends the final one.
+     */
+    public static Command addLabels(ImageConfig image, String releaseId, Map<String, String> labels) {
+        List<String> a = new ArrayList<>(List.of("docker", "build", "-q"));
+        for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) a.addAll(List.of("--label", e.getKey() + "=" + e.getValue()));
+        a.addAll(List.of("-t", image.name(releaseId), "-"));
+        return Command.of("printf", "FROM %s\\n", image.name(releaseId)).pipe(Command.of(a));
+    }
+
+    /**
+     * FINALIZE: removes this app's release images beyond the newest {@code keep} (release ids
+     * sort by time), never {@code current} or {@code previous} (either may be null), then the
+     * untagged images of the repository. An image a container still uses is not removed:
+     * {@code docker rmi} without {@code -f} refuses it, and that is not an error here.
+     */
+    public static Command pruneImages(ImageConfig image, String app, int keep, String current, String previous) {
+        Command tags = Command.of("docker", "images", "--format", "{{.Tag}}", image.repositoryName())
+                .pipe(Command.of("grep", "-E", "^[0-9]{14}$")).pipe(Command.of("sort", "-r"))
+                .pipe(Command.of("tail", "-n", "+" + (keep + 1)));
+        List<String> spare = new ArrayList<>(List.of("grep", "-v", "-x"));
+        for (String id : new String[] {current, previous}) if (id != null) spare.addAll(List.of("-e", id));
+        if (spare.size() > 3) tags = tags.pipe(Command.of(spare));
+        Command remove = Command.sh("while read -r tag; do docker rmi " + Shell.quote(image.repositoryName() + ":")
+                + "\"$tag\" >/dev/null 2>&1 || echo \"kept $tag: in use\"; done");
+        return tags.pipe(remove).andAlso(Command.of("docker", "image", "prune", "-f", "--filter", "label=" + LABEL_APP + "=" + app).silent().orTrue());
+    }
+
     /** The labels of an image present on the host, as one JSON object. */
     public static Command imageLabels(ImageConfig image, String releaseId) {
         return Command.of("docker", "image", "inspect", "--format", "{{json .Config.Labels}}", image.name(releaseId));

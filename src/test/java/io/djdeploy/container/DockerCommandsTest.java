@@ -85,4 +85,25 @@ class DockerCommandsTest {
                 + " -e 'GUNICORN_CMD_ARGS=--bind unix:/run/djdeploy/{color}.sock' 'registry.example.com:5000/shop:{release}'");
         assertThat(DockerCommands.webStopTemplate("shop", 30)).isEqualTo("docker stop -t 30 'shop-web-{color}'");
     }
+
+    @Test
+    void labelsKnownAfterTheBuildAreAddedWithoutALayer() {
+        String script = DockerCommands.addLabels(IMAGE, ID, Map.of("io.djdeploy.manifest", "[{\"app\":\"notes\",\"name\":\"0001_initial\"}]")).script();
+
+        assertThat(script).isEqualTo("printf 'FROM %s\\n' registry.example.com:5000/shop:20261201060000"
+                + " | docker build -q --label 'io.djdeploy.manifest=[{\"app\":\"notes\",\"name\":\"0001_initial\"}]'"
+                + " -t registry.example.com:5000/shop:20261201060000 -");
+    }
+
+    @Test
+    void pruningKeepsTheNewestReleasesAndNeverTheCurrentOrPreviousOne() {
+        String script = DockerCommands.pruneImages(IMAGE, "shop", 5, "20261201060000", "20261130120000").script();
+
+        assertThat(script).isEqualTo("docker images --format '{{.Tag}}' registry.example.com:5000/shop | grep -E '^[0-9]{14}$' | sort -r"
+                + " | tail -n +6 | grep -v -x -e 20261201060000 -e 20261130120000"
+                + " | { while read -r tag; do docker rmi registry.example.com:5000/shop:\"$tag\" >/dev/null 2>&1 || echo \"kept $tag: in use\"; done; };"
+                + " docker image prune -f --filter label=io.djdeploy.app=shop >/dev/null 2>&1 || true");
+        // a first deploy has no previous release: nothing to spare but the current one
+        assertThat(DockerCommands.pruneImages(IMAGE, "shop", 5, "20261201060000", null).script()).contains("grep -v -x -e 20261201060000 |");
+    }
 }
