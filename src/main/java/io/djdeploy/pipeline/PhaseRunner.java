@@ -207,36 +207,70 @@ final class PhaseRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * The host's steps in order. Consecutive steps that can share a remote script (each has a
+     * {@link Step#scripted} form) go as one ({@link StepBatch}): one round trip instead of one
+     * per command; a step that needs its own run() runs alone, as does a group of one.
+     */
     private void runSteps(Pipelines.PhaseSpec spec, HostRun h, Run run) throws StepFailure {
-        for (Step s : spec.steps()) {
-            if (!s.appliesTo(h, run.ctx())) continue;
-            long t0 = System.nanoTime();
-            long startMs = Math.max(0, Duration.between(run.ctx().started(), clock.instant()).toMillis());
-            events.emit(new Event.StepStarted(h.name(), spec.phase(), s.name()));
-            Future<?> slow = slowNote(h, s, run);
-            try {
-                if (cancelled.get()) throw new StepFailure("interrupted");
-                s.run(new StepExec(h, run.ctx(), events));
-                slow.cancel(false);
-                record(h, spec.phase(), s, "ok", t0, startMs, null);
-            } catch (StepFailure f) {
-                slow.cancel(false);
-                f.step(s.name());
-                record(h, spec.phase(), s, "failed", t0, startMs, f);
-                throw f;
-            } catch (TransportException e) {
-                slow.cancel(false);
-                StepFailure f = new StepFailure("connection to " + e.host() + " failed: " + e.getMessage());
-                f.step(s.name());
-                record(h, spec.phase(), s, "failed", t0, startMs, f);
-                throw f;
-            } catch (InterruptedException e) {
-                slow.cancel(false);
-                StepFailure f = new StepFailure("interrupted");
-                record(h, spec.phase(), s, "interrupted", t0, startMs, f);
-                throw f;
+        List<Step> todo = spec.steps().stream().filter(s -> s.appliesTo(h, run.ctx())).toList();
+        int i = 0;
+        while (i < todo.size()) {
+            List<Step> group = new ArrayList<>();
+            List<io.djdeploy.step.Scripted> forms = new ArrayList<>();
+            for (int j = i; j < todo.size() && !cancelled.get(); j++) {
+                io.djdeploy.step.Scripted f = StepBatch.form(todo.get(j), h, run);
+                if (f == null) break;
+                group.add(todo.get(j));
+                forms.add(f);
+                if (f.gate() == io.djdeploy.step.Scripted.Gate.LAST) break;
+            }
+            if (group.size() > 1) {
+                new StepBatch(this, spec, h, run, group, forms).run();
+                i += group.size();
+            } else {
+                runStep(spec, h, run, todo.get(i));
+                i++;
             }
         }
+    }
+
+    private void runStep(Pipelines.PhaseSpec spec, HostRun h, Run run, Step s) throws StepFailure {
+        long t0 = System.nanoTime();
+        long startMs = sinceStart(run);
+        events.emit(new Event.StepStarted(h.name(), spec.phase(), s.name()));
+        Future<?> slow = slowNote(h, s, run);
+        try {
+            if (cancelled.get()) throw new StepFailure("interrupted");
+            s.run(new StepExec(h, run.ctx(), events));
+            slow.cancel(false);
+            record(h, spec.phase(), s, "ok", t0, startMs, null);
+        } catch (StepFailure f) {
+            slow.cancel(false);
+            f.step(s.name());
+            record(h, spec.phase(), s, "failed", t0, startMs, f);
+            throw f;
+        } catch (TransportException e) {
+            slow.cancel(false);
+            StepFailure f = new StepFailure("connection to " + e.host() + " failed: " + e.getMessage());
+            f.step(s.name());
+            record(h, spec.phase(), s, "failed", t0, startMs, f);
+            throw f;
+        } catch (InterruptedException e) {
+            slow.cancel(false);
+            StepFailure f = new StepFailure("interrupted");
+            record(h, spec.phase(), s, "interrupted", t0, startMs, f);
+            throw f;
+        }
+    }
+
+    EventSink events() {
+        return events;
+    }
+
+    /** Milliseconds since the run started, for a step's ledger line. */
+    long sinceStart(Run run) {
+        return Math.max(0, Duration.between(run.ctx().started(), clock.instant()).toMillis());
     }
 
     /**
@@ -244,7 +278,7 @@ final class PhaseRunner implements AutoCloseable {
      * switch that spends 31 s in gunicorn's graceful stop then says so while it waits, not only
      * "switch 31.5s" at the end. Said once per step, as an info line on its host.
      */
-    private Future<?> slowNote(HostRun h, Step s, Run run) {
+    Future<?> slowNote(HostRun h, Step s, Run run) {
         String what;
         try {
             what = s.waitsFor(h, run.ctx());
@@ -261,7 +295,11 @@ final class PhaseRunner implements AutoCloseable {
     }
 
     private void record(HostRun h, Phase p, Step s, String status, long t0, long startMs, StepFailure f) {
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        finished(h, p, s, status, (System.nanoTime() - t0) / 1_000_000, startMs, f);
+    }
+
+    /** A step's ledger line and events; {@code ms}: its own time (in a shared script, the host's clock). */
+    void finished(HostRun h, Phase p, Step s, String status, long ms, long startMs, StepFailure f) {
         h.record(new LedgerEntry.StepEntry(p.label(), s.name(), status, ms, startMs));
         events.emit(new Event.StepFinished(h.name(), p, s.name(), status, ms, f == null ? null : f.getMessage()));
         if (f != null && !"interrupted".equals(f.getMessage())) {

@@ -26,6 +26,15 @@ public interface Transport extends AutoCloseable {
         throw new TransportException(host(), "cannot open an interactive terminal on " + host());
     }
 
+    /**
+     * Runs several commands as one script, one round trip ({@link Batch}); the output carries
+     * the boundaries that {@link BatchOutput} cuts it at. A test host answers the commands one by
+     * one instead ({@link Batch#simulate}).
+     */
+    default CommandResult run(Batch batch, OutputSink sink) throws TransportException, InterruptedException {
+        return run(batch.command(), sink);
+    }
+
     /** Writes a file on the host (created or replaced), with the given mode. */
     void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException;
 

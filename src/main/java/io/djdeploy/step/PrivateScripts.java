@@ -63,6 +63,13 @@ public final class PrivateScripts implements Transport {
         return inner.interactive(command, terminal);
     }
 
+    /** A shared script holds each command's text: when one holds a secret, the whole script goes by standard input. */
+    @Override
+    public CommandResult run(io.djdeploy.remote.Batch batch, OutputSink sink) throws TransportException, InterruptedException {
+        Command c = batch.command();
+        return redactor.holdsSecret(c.script()) ? inner.run(offArgv(c, redactor), sink) : inner.run(batch, sink);
+    }
+
     @Override
     public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
         inner.upload(content, path, mode);

@@ -38,6 +38,17 @@ public interface Step {
         return null;
     }
 
+    /**
+     * This step as commands judged once they ran, so the runner may send it in one remote script
+     * with the host's next steps (issue 18: fewer round trips); null: it only runs alone, by
+     * {@link #run}. A step whose run() is this interface's is exactly its planned commands, each
+     * checked. Its commands are built before any step of the script ran: a step whose commands
+     * depend on what an earlier step of its phase found returns null (or decides on the host).
+     */
+    default Scripted scripted(HostRun host, RunContext ctx) {
+        return Scripted.defaultRun(this) ? Scripted.checked(plan(host, ctx)) : null;
+    }
+
     /** Runs the step. The default runs each planned command in order and fails on the first non-zero exit. */
     default void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
         for (Command c : plan(x.host(), x.ctx())) x.check(c);

@@ -46,6 +46,18 @@ public final class StepExec {
                 events.emit(new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line)));
     }
 
+    /** Runs and streams output; stdout lines that start with {@code info} (when not null) are info lines. */
+    public CommandResult run(Command c, String info) throws TransportException, InterruptedException {
+        return info == null ? run(c) : host.transport().run(c, (stream, line) -> line(stream, line, info));
+    }
+
+    /** One line a command printed, as an event: an info line when stdout's starts with {@code info}. */
+    public void line(io.djdeploy.remote.OutputSink.Stream stream, String line, String info) {
+        events.emit(info != null && stream == io.djdeploy.remote.OutputSink.Stream.STDOUT && line.startsWith(info)
+                ? new Event.Info(host.name(), line)
+                : new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line));
+    }
+
     /** Runs on another transport (the deploying machine, for local hooks), its output streamed as this step's. */
     public CommandResult runOn(io.djdeploy.remote.Transport other, Command c) throws TransportException, InterruptedException {
         return other.run(c, (stream, line) ->
@@ -70,9 +82,7 @@ public final class StepExec {
      * lines, as if the step had said them; the rest is output as usual.
      */
     public CommandResult check(Command c, String prefix) throws StepFailure, TransportException, InterruptedException {
-        CommandResult r = host.transport().run(c, (stream, line) -> events.emit(
-                stream == io.djdeploy.remote.OutputSink.Stream.STDOUT && line.startsWith(prefix) ? new Event.Info(host.name(), line)
-                        : new Event.Output(host.name(), stream.name().toLowerCase(java.util.Locale.ROOT), line)));
+        CommandResult r = run(c, prefix);
         if (!r.ok()) throw new StepFailure("command failed with exit status " + r.exitCode(), c.script(), r.exitCode(), r.tail());
         return r;
     }

@@ -1,6 +1,7 @@
 package io.djdeploy.pipeline;
 
 import io.djdeploy.release.Revision;
+import io.djdeploy.remote.Batch;
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
 import io.djdeploy.remote.OutputSink;
@@ -49,6 +50,8 @@ final class FakeHost implements Transport {
     private final String deployTo;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger roundTrips = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, String> files = new ConcurrentHashMap<>();
     private final TreeSet<String> releases = new TreeSet<>();
     private volatile String current;
@@ -177,8 +180,31 @@ final class FakeHost implements Transport {
     public void connect() {
     }
 
+    /** Round trips: each command, upload and shared script (whose commands {@link #commands} lists one by one). */
+    @Override
+    public int roundTrips() {
+        return roundTrips.get();
+    }
+
     @Override
     public CommandResult run(Command command, OutputSink sink) throws TransportException, InterruptedException {
+        roundTrips.incrementAndGet();
+        return answer(command);
+    }
+
+    /** A shared script: its commands answered one by one, with the boundaries the real script prints. */
+    @Override
+    public CommandResult run(Batch batch, OutputSink sink) throws TransportException, InterruptedException {
+        roundTrips.incrementAndGet();
+        batches.incrementAndGet();
+        return batch.simulate(this::answer, sink);
+    }
+
+    int batches() {
+        return batches.get();
+    }
+
+    private CommandResult answer(Command command) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
         String script = plain(command.script());
         commands.add(script);
@@ -206,6 +232,7 @@ final class FakeHost implements Transport {
 
     @Override
     public void upload(byte[] content, String path, int mode) {
+        roundTrips.incrementAndGet();
         commands.add("# upload " + path);
         files.put(path, new String(content, StandardCharsets.UTF_8));
     }
