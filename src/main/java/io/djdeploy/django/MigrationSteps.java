@@ -7,6 +7,7 @@ import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.MigrationsConfig;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -50,7 +51,11 @@ public final class MigrationSteps {
 
     /** Runs the helper and parses its one JSON object; a Django error fails the step with its message. */
     public static MigrationFacts facts(StepExec x, Command c) throws StepFailure, TransportException, InterruptedException {
-        CommandResult r = x.query(c);
+        return facts(c, x.query(c));
+    }
+
+    /** As {@link #facts(StepExec, Command)}, from what {@code c} printed. */
+    static MigrationFacts facts(Command c, CommandResult r) throws StepFailure {
         try {
             return parse(r);
         } catch (IllegalArgumentException e) {
@@ -118,11 +123,16 @@ public final class MigrationSteps {
                 return List.of(helperCommand(l, ctx.releaseId(), ctx.env().django(), "migrations"),
                         helperCommand(l, ctx.releaseId(), ctx.env().django(), "migrations", "--all", "--no-sql"));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                List<Command> c = plan(h, ctx);
+                return Scripted.queries(c, Scripted.Gate.LAST, (x, r) -> {
+                    MigrationPlan plan = MigrationClassifier.plan(facts(c.get(0), r.get(0)));
+                    x.ctx().manifest(ReleaseManifest.of(facts(c.get(1), r.get(1))));
+                    x.ctx().migrationPlan(plan);
+                });
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                List<Command> c = plan(x.host(), x.ctx());
-                MigrationPlan plan = MigrationClassifier.plan(facts(x, c.get(0)));
-                x.ctx().manifest(ReleaseManifest.of(facts(x, c.get(1))));
-                x.ctx().migrationPlan(plan);
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
     }
@@ -166,12 +176,18 @@ public final class MigrationSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(backupCommand(h.ops().layout(), ctx.releaseId(), ctx.env(), ctx.releaseId()));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                List<Command> c = plan(h, ctx);
+                // a failed backup stops the script before any migration runs
+                return Scripted.shown(c, Scripted.Gate.EXIT_OK, (x, r) -> {
+                    for (int i = 0; i < r.size(); i++) {
+                        if (!r.get(i).ok()) throw new StepFailure("the backup failed, so no migration ran", c.get(i).script(), r.get(i).exitCode(), r.get(i).tail());
+                    }
+                    x.info("backup written before migrating");
+                });
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                for (Command c : plan(x.host(), x.ctx())) {
-                    CommandResult r = x.run(c);
-                    if (!r.ok()) throw new StepFailure("the backup failed, so no migration ran", c.script(), r.exitCode(), r.tail());
-                }
-                x.info("backup written before migrating");
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
     }
@@ -205,14 +221,20 @@ public final class MigrationSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(migrateCommand(h.ops().layout(), ctx.releaseId(), ctx.env().django(), ctx.env().migrations()));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                Command c = plan(h, ctx).get(0);
+                return Scripted.shown(List.of(c), Scripted.Gate.EXIT_OK, (x, results) -> migrated(x, c, results.get(0)));
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                Command c = plan(x.host(), x.ctx()).get(0);
-                CommandResult r = x.run(c);
-                if (r.ok()) return;
-                String why = MigrateFailure.explain(r.stdout() + "\n" + r.stderr(), x.ctx().migrationPlan(), x.ctx().env().migrations().lockTimeout());
-                throw new StepFailure(why != null ? why : "command failed with exit status " + r.exitCode(), c.script(), r.exitCode(), r.tail());
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
+    }
+
+    private static void migrated(StepExec x, Command c, CommandResult r) throws StepFailure {
+        if (r.ok()) return;
+        String why = MigrateFailure.explain(r.stdout() + "\n" + r.stderr(), x.ctx().migrationPlan(), x.ctx().env().migrations().lockTimeout());
+        throw new StepFailure(why != null ? why : "command failed with exit status " + r.exitCode(), c.script(), r.exitCode(), r.tail());
     }
 
     /**

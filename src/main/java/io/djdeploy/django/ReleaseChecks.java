@@ -4,6 +4,7 @@ import io.djdeploy.config.ChecksConfig;
 import io.djdeploy.config.HostConfig;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -59,20 +60,32 @@ public final class ReleaseChecks {
                 }
                 return List.of(c);
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // Django's exit status, and no warning that fails by policy (grep -F of its "(id)", as CHECK_ID reads it)
+                Scripted s = Scripted.shown(plan(h, ctx), Scripted.Gate.EXIT_OK, (x, r) -> checked(x, plan(h, ctx).get(0), r.get(0)));
+                List<String> policy = ctx.env().checks().failOnWarnings();
+                if (policy.isEmpty()) return s;
+                List<Object> grep = new ArrayList<>(List.of("grep", "-q", "-F"));
+                for (String id : policy) grep.addAll(List.of("-e", "(" + id + ")"));
+                grep.addAll(List.of("--", io.djdeploy.remote.Batch.KEPT_STDOUT, io.djdeploy.remote.Batch.KEPT_STDERR));
+                return s.withOutputGate(Command.of(grep.toArray()).not());
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                Command c = plan(x.host(), x.ctx()).get(0);
-                CommandResult r = x.run(c);
-                if (!r.ok()) throw new StepFailure("manage.py check --deploy found errors (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
-                Set<String> found = ids(r.stdout() + "\n" + r.stderr());
-                List<String> failing = new ArrayList<>();
-                for (String id : found) if (x.ctx().env().checks().failOnWarnings().contains(id)) failing.add(id);
-                x.report("django.check-deploy", failing.isEmpty(), failing.isEmpty()
-                        ? "no errors" + (found.isEmpty() ? ", no warnings" : "; warnings allowed by policy: " + String.join(", ", found))
-                        : "warnings that fail by policy: " + String.join(", ", failing),
-                        "fix the settings named by the warning (see the output above), or drop the id from checks.fail_on_warnings");
-                x.failOnChecks();
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
+    }
+
+    private static void checked(StepExec x, Command c, CommandResult r) throws StepFailure {
+        if (!r.ok()) throw new StepFailure("manage.py check --deploy found errors (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
+        Set<String> found = ids(r.stdout() + "\n" + r.stderr());
+        List<String> failing = new ArrayList<>();
+        for (String id : found) if (x.ctx().env().checks().failOnWarnings().contains(id)) failing.add(id);
+        x.report("django.check-deploy", failing.isEmpty(), failing.isEmpty()
+                ? "no errors" + (found.isEmpty() ? ", no warnings" : "; warnings allowed by policy: " + String.join(", ", found))
+                : "warnings that fail by policy: " + String.join(", ", failing),
+                "fix the settings named by the warning (see the output above), or drop the id from checks.fail_on_warnings");
+        x.failOnChecks();
     }
 
     static Set<String> ids(String output) {
@@ -104,43 +117,53 @@ public final class ReleaseChecks {
                 if (ctx.env().checks().migrationsMissing() != ChecksConfig.Severity.OFF) c.add(makemigrationsCheck(h.ops().layout(), ctx));
                 return c;
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // the facts are judged here, not on the host: a shared script ends after it
+                return Scripted.queries(plan(h, ctx), Scripted.Gate.LAST, ReleaseChecks::settingsJudged);
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                ChecksConfig cfg = x.ctx().env().checks();
-                Command c = factsCommand(x.host().ops().layout(), x.ctx());
-                CommandResult r = x.query(c);
-                Facts f;
-                try {
-                    f = Json.read(r.lastJsonLine(), Facts.class);
-                } catch (IllegalArgumentException e) {
-                    throw new StepFailure("the settings could not be inspected (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
-                }
-                if (f.error() != null) throw new StepFailure("the settings could not be loaded: " + f.error(), c.script(), r.exitCode(), r.tail());
-                boolean web = x.host().config().hasRole(HostConfig.WEB);
-                // the nginx site is read whenever it is planned, used only by the proxy.ssl-header check
-                CommandResult site = cfg.nginxSite() != null && web ? x.query(Command.of("cat", cfg.nginxSite())) : null;
-                x.report("db.reachable", Boolean.TRUE.equals(f.dbOk()), Boolean.TRUE.equals(f.dbOk())
-                        ? "the database answers with the release's settings" : "cannot connect with the release's settings (" + f.dbError() + ")",
-                        "check the DB_* / DATABASES settings in the env file, the database server, and the firewall");
-                if (x.ctx().env().django().collectstatic()) {
-                    boolean ok = Boolean.TRUE.equals(f.staticRootSet()) && Boolean.TRUE.equals(f.staticRootWritable());
-                    x.report("static.root", ok, !Boolean.TRUE.equals(f.staticRootSet()) ? "STATIC_ROOT is not set"
-                            : ok ? "STATIC_ROOT is set and writable" : "STATIC_ROOT is not writable",
-                            "set STATIC_ROOT to a directory the deploy user can write (e.g. inside the release) and that nginx serves");
-                }
-                if (cfg.sharedMedia() && f.mediaInRelease() != null) sharedMedia(x, f.mediaInRelease(), x.host().ops().layout());
-                if (cfg.migrationsMissing() != ChecksConfig.Severity.OFF) migrationsMissing(x, cfg.migrationsMissing());
-                if (cfg.publicUrl() != null) {
-                    boolean ok = Boolean.TRUE.equals(f.csrfTrustedOriginsCovers());
-                    x.report("proxy.csrf-trusted-origins", ok, ok ? "CSRF_TRUSTED_ORIGINS covers " + origin(cfg.publicUrl())
-                            : "CSRF_TRUSTED_ORIGINS does not cover " + origin(cfg.publicUrl()) + ": form posts will fail CSRF checks",
-                            "add '" + origin(cfg.publicUrl()) + "' to CSRF_TRUSTED_ORIGINS (Django 4+: with the scheme)");
-                }
-                if (web && (cfg.nginxSite() != null || https(cfg.publicUrl()))) {
-                    sslHeader(x, cfg, f.secureProxySslHeader(), site);
-                }
-                x.failOnChecks();
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
+    }
+
+    /** @param results the plan's: the facts, the nginx site (when read), makemigrations --check (when on) */
+    private static void settingsJudged(StepExec x, List<CommandResult> results) throws StepFailure {
+        ChecksConfig cfg = x.ctx().env().checks();
+        Command c = factsCommand(x.host().ops().layout(), x.ctx());
+        CommandResult r = results.get(0);
+        int next = 1;
+        Facts f;
+        try {
+            f = Json.read(r.lastJsonLine(), Facts.class);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailure("the settings could not be inspected (exit " + r.exitCode() + ")", c.script(), r.exitCode(), r.tail());
+        }
+        if (f.error() != null) throw new StepFailure("the settings could not be loaded: " + f.error(), c.script(), r.exitCode(), r.tail());
+        boolean web = x.host().config().hasRole(HostConfig.WEB);
+        // the nginx site is read whenever it is planned, used only by the proxy.ssl-header check
+        CommandResult site = cfg.nginxSite() != null && web ? results.get(next++) : null;
+        x.report("db.reachable", Boolean.TRUE.equals(f.dbOk()), Boolean.TRUE.equals(f.dbOk())
+                ? "the database answers with the release's settings" : "cannot connect with the release's settings (" + f.dbError() + ")",
+                "check the DB_* / DATABASES settings in the env file, the database server, and the firewall");
+        if (x.ctx().env().django().collectstatic()) {
+            boolean ok = Boolean.TRUE.equals(f.staticRootSet()) && Boolean.TRUE.equals(f.staticRootWritable());
+            x.report("static.root", ok, !Boolean.TRUE.equals(f.staticRootSet()) ? "STATIC_ROOT is not set"
+                    : ok ? "STATIC_ROOT is set and writable" : "STATIC_ROOT is not writable",
+                    "set STATIC_ROOT to a directory the deploy user can write (e.g. inside the release) and that nginx serves");
+        }
+        if (cfg.sharedMedia() && f.mediaInRelease() != null) sharedMedia(x, f.mediaInRelease(), x.host().ops().layout());
+        if (cfg.migrationsMissing() != ChecksConfig.Severity.OFF) migrationsMissing(x, cfg.migrationsMissing(), results.get(next));
+        if (cfg.publicUrl() != null) {
+            boolean ok = Boolean.TRUE.equals(f.csrfTrustedOriginsCovers());
+            x.report("proxy.csrf-trusted-origins", ok, ok ? "CSRF_TRUSTED_ORIGINS covers " + origin(cfg.publicUrl())
+                    : "CSRF_TRUSTED_ORIGINS does not cover " + origin(cfg.publicUrl()) + ": form posts will fail CSRF checks",
+                    "add '" + origin(cfg.publicUrl()) + "' to CSRF_TRUSTED_ORIGINS (Django 4+: with the scheme)");
+        }
+        if (web && (cfg.nginxSite() != null || https(cfg.publicUrl()))) {
+            sslHeader(x, cfg, f.secureProxySslHeader(), site);
+        }
+        x.failOnChecks();
     }
 
     /** makemigrations --check --dry-run with the release's code: writes nothing, exits 1 when a model change has no migration. */
@@ -152,9 +175,7 @@ public final class ReleaseChecks {
      * django.migrations-missing: models ahead of their migrations deploy as "nothing pending"
      * while the code expects a schema no migration makes.
      */
-    static void migrationsMissing(StepExec x, ChecksConfig.Severity severity) throws TransportException, InterruptedException {
-        Command c = makemigrationsCheck(x.host().ops().layout(), x.ctx());
-        CommandResult r = x.query(c);
+    static void migrationsMissing(StepExec x, ChecksConfig.Severity severity, CommandResult r) {
         List<String> missing = missingMigrations(r.stdout());
         String fix = "run manage.py makemigrations and commit the migrations, then deploy that commit"
                 + " (or set checks.migrations_missing: warn)";

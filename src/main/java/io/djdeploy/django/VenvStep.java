@@ -52,7 +52,12 @@ public final class VenvStep implements Step {
     /** The command's "venv: ..." lines (copied, or built after a failed copy) are info lines, as djdeploy's own. */
     @Override
     public void run(io.djdeploy.step.StepExec x) throws io.djdeploy.step.StepFailure, io.djdeploy.remote.TransportException, InterruptedException {
-        x.check(plan(x.host(), x.ctx()).get(0), "venv: ");
+        scripted(x.host(), x.ctx()).runAlone(x);
+    }
+
+    @Override
+    public io.djdeploy.step.Scripted scripted(HostRun h, RunContext ctx) {
+        return io.djdeploy.step.Scripted.checked(plan(h, ctx)).withInfo("venv: ");
     }
 
     public static Command command(ReleaseLayout l, String id, PythonConfig py) {

@@ -2,6 +2,7 @@ package io.djdeploy.pipeline;
 
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -68,6 +69,17 @@ public final class CoreSteps {
                 return List.of(Command.export("PREVIOUS", h.ops().currentCommand().pipe(Command.of("sed", "-n", "s,.*/,,; /^[0-9]\\{14\\}$/p"))),
                         Command.echo("current release: " + h.previous()));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // read by the connect step's command: nothing to run here
+                io.djdeploy.release.HostFacts f = h.facts();
+                if (f != null && f.has("current")) return null;
+                // read-only and never failing: what follows in a shared script may run
+                return Scripted.queries(plan(h, ctx), Scripted.Gate.ALWAYS, (x, r) -> {
+                    x.host().inspected(ReleaseLayout.idFromTarget(r.get(0).out()), x.host().ops().releaseIds(r.get(1).out()));
+                    x.host().ops().warnings().forEach(x::warn);
+                    x.info("current release: " + (x.host().previous() == null ? "none (first deploy)" : x.host().previous()));
+                });
+            }
             public void run(StepExec x) throws TransportException, InterruptedException {
                 io.djdeploy.release.HostFacts f = x.host().facts();
                 if (f != null && f.has("current")) {   // read by the connect step's command, under the lock
@@ -86,7 +98,11 @@ public final class CoreSteps {
      * host prints afterwards is masked. @return its text (never printed), or null if unreadable
      */
     static String readEnvFile(StepExec x) throws TransportException, InterruptedException {
-        CommandResult r = x.query(envFileCommand(x.ctx().env()));
+        return envFileRead(x, x.query(envFileCommand(x.ctx().env())));
+    }
+
+    /** As {@link #readEnvFile}, from what {@link #envFileCommand} printed. */
+    static String envFileRead(StepExec x, CommandResult r) {
         if (!r.ok()) return null;
         java.util.List<String> weak = x.ctx().redactor().addEnvFile(r.stdout());
         // a documented limit, said where the operator looks for it: check, not every deploy
@@ -145,40 +161,9 @@ public final class CoreSteps {
         };
     }
 
-    /** Updates the bare mirror (an internal cache, never served) and resolves the ref to one commit. */
+    /** Updates the bare mirror (an internal cache, never served) and resolves the ref to one commit (GitSteps). */
     public static Step fetch() {
-        return new Step() {
-            public String name() { return FETCH; }
-            public boolean appliesTo(HostRun h, RunContext ctx) { return !ctx.env().git().upload(); } // LocalCode resolves it
-            public String waitsFor(HostRun h, RunContext ctx) { return "git fetch from " + ctx.env().repo() + " (the git server, the network)"; }
-            public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), resolveCommand(h.ops().layout(), ctx.ref()));
-            }
-            public List<Command> script(HostRun h, RunContext ctx) {
-                return List.of(mirrorCommand(h.ops().layout(), ctx.env().repo()), Command.export("SHA", resolveCommand(h.ops().layout(), ctx.ref())
-                        .orElse(Command.fail("ref " + ctx.ref() + " is not a commit of the repository (push the tag or branch, or use another --ref)", 1))));
-            }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                ReleaseLayout l = x.host().ops().layout();
-                Command mirror = mirrorCommand(l, x.ctx().env().repo());
-                CommandResult m = x.run(mirror);
-                if (m.exitCode() == NOT_A_MIRROR) {
-                    throw new StepFailure(notAMirror(x.host().name(), l.repo()), mirror.script(), m.exitCode(), m.tail());
-                }
-                if (!m.ok()) throw new StepFailure("command failed with exit status " + m.exitCode(), mirror.script(), m.exitCode(), m.tail());
-                Command resolve = resolveCommand(l, x.ctx().ref());
-                CommandResult r = x.query(resolve);
-                String sha = r.out();
-                if (!r.ok() || !sha.matches("[0-9a-f]{40,64}")) {
-                    x.report("git.ref", false, "'" + x.ctx().ref() + "' is not a commit in " + x.ctx().env().repo(),
-                            "push the tag or branch, or pass an existing one with --ref");
-                    throw new StepFailure("ref '" + x.ctx().ref() + "' does not resolve to a commit in " + x.ctx().env().repo(),
-                            resolve.script(), r.exitCode(), r.tail());
-                }
-                x.host().resolved(sha);
-                x.report("git.ref", true, "ref " + x.ctx().ref() + " is commit " + sha.substring(0, 12), null);
-            }
-        };
+        return GitSteps.fetch();
     }
 
     /** Exit status of the mirror command when deploy_to/repo is something djdeploy did not create (EX_DATAERR). */
@@ -238,11 +223,15 @@ public final class CoreSteps {
                         .then(Command.of("tar", "-x", "-f", tar, "-C", rel))
                         .then(Command.of("rm", "-f", tar)));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // mkdir fails if the dir exists: never take over another run's dir; once it
+                // succeeded, even a half-made dir is ours to remove on failure
+                return Scripted.checked(plan(h, ctx)).withJudge((x, r) -> {
+                    if (r.get(0).ok()) x.host().markReleaseCreated();
+                });
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                List<Command> c = plan(x.host(), x.ctx());
-                x.check(c.get(0));              // mkdir fails if the dir exists: never take over another run's dir
-                x.host().markReleaseCreated(); // from here even a half-made dir is ours to remove on failure
-                x.check(c.get(1));
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
     }
@@ -347,9 +336,12 @@ public final class CoreSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(h.ops().cleanupCommand(ctx.env().keepReleases(), ctx.releaseId(), h.previous()));
             }
-            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+            public Scripted scripted(HostRun h, RunContext ctx) {
                 // what it removed is said as info lines, as before the cleanup ran on the host
-                x.check(plan(x.host(), x.ctx()).get(0), "removed ");
+                return Scripted.checked(plan(h, ctx)).withInfo("removed ");
+            }
+            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
     }

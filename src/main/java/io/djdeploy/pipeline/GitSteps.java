@@ -7,6 +7,7 @@ import io.djdeploy.remote.CommandResult;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -35,19 +36,71 @@ public final class GitSteps {
             public List<Command> plan(HostRun h, RunContext ctx) {
                 return List.of(lsRemoteCommand(ctx.env()));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // it fails exactly when ls-remote does: a shared script may go on after it
+                return Scripted.queries(plan(h, ctx), Scripted.Gate.EXIT_OK, (x, results) -> reached(x, results.get(0)));
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                EnvironmentConfig env = x.ctx().env();
-                CommandResult r = x.query(lsRemoteCommand(env));
-                String url = bareUrl(env.repo());
-                if (r.ok()) {
-                    x.report("git.reachable", true, "this host reads " + url, null);
-                } else {
-                    String[] why = diagnose(r.exitCode(), r.stderr(), url, user(x.host(), env), env.git().reachableTimeout().toSeconds());
-                    x.report("git.reachable", false, why[0], why[1]);
-                }
-                x.failOnChecks();
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
+    }
+
+    private static void reached(StepExec x, CommandResult r) throws StepFailure {
+        EnvironmentConfig env = x.ctx().env();
+        String url = bareUrl(env.repo());
+        if (r.ok()) {
+            x.report("git.reachable", true, "this host reads " + url, null);
+        } else {
+            String[] why = diagnose(r.exitCode(), r.stderr(), url, user(x.host(), env), env.git().reachableTimeout().toSeconds());
+            x.report("git.reachable", false, why[0], why[1]);
+        }
+        x.failOnChecks();
+    }
+
+    /**
+     * Updates the bare mirror (an internal cache, never served) and resolves the ref to one
+     * commit. Both exit 0 exactly when the step passes (a resolved ref is a commit id), so a
+     * shared script may go on after it.
+     */
+    static Step fetch() {
+        return new Step() {
+            public String name() { return CoreSteps.FETCH; }
+            public boolean appliesTo(HostRun h, RunContext ctx) { return !ctx.env().git().upload(); } // LocalCode resolves it
+            public String waitsFor(HostRun h, RunContext ctx) { return "git fetch from " + ctx.env().repo() + " (the git server, the network)"; }
+            public List<Command> plan(HostRun h, RunContext ctx) {
+                return List.of(CoreSteps.mirrorCommand(h.ops().layout(), ctx.env().repo()), CoreSteps.resolveCommand(h.ops().layout(), ctx.ref()));
+            }
+            public List<Command> script(HostRun h, RunContext ctx) {
+                return List.of(CoreSteps.mirrorCommand(h.ops().layout(), ctx.env().repo()), Command.export("SHA",
+                        CoreSteps.resolveCommand(h.ops().layout(), ctx.ref()).orElse(Command.fail("ref " + ctx.ref()
+                                + " is not a commit of the repository (push the tag or branch, or use another --ref)", 1))));
+            }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                return Scripted.shown(plan(h, ctx), Scripted.Gate.EXIT_OK, GitSteps::fetched).quietAt(1);
+            }
+            public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
+                scripted(x.host(), x.ctx()).runAlone(x);
+            }
+        };
+    }
+
+    private static void fetched(StepExec x, List<CommandResult> r) throws StepFailure {
+        ReleaseLayout l = x.host().ops().layout();
+        CommandResult m = r.get(0);
+        String mirror = CoreSteps.mirrorCommand(l, x.ctx().env().repo()).script();
+        if (m.exitCode() == CoreSteps.NOT_A_MIRROR) throw new StepFailure(CoreSteps.notAMirror(x.host().name(), l.repo()), mirror, m.exitCode(), m.tail());
+        if (!m.ok()) throw new StepFailure("command failed with exit status " + m.exitCode(), mirror, m.exitCode(), m.tail());
+        CommandResult res = r.get(1);
+        String sha = res.out();
+        if (!res.ok() || !sha.matches("[0-9a-f]{40,64}")) {
+            x.report("git.ref", false, "'" + x.ctx().ref() + "' is not a commit in " + x.ctx().env().repo(),
+                    "push the tag or branch, or pass an existing one with --ref");
+            throw new StepFailure("ref '" + x.ctx().ref() + "' does not resolve to a commit in " + x.ctx().env().repo(),
+                    CoreSteps.resolveCommand(l, x.ctx().ref()).script(), res.exitCode(), res.tail());
+        }
+        x.host().resolved(sha);
+        x.report("git.ref", true, "ref " + x.ctx().ref() + " is commit " + sha.substring(0, 12), null);
     }
 
     /** git ls-remote of HEAD, under timeout, with no terminal to ask for a password or a host key. */

@@ -2,6 +2,7 @@ package io.djdeploy.pipeline;
 
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -52,9 +53,15 @@ public final class HostChecks {
                 if (h.config().hasRole(HostConfig.WEB)) c.addAll(WebSteps.nginxTestCommand(ctx.env()));
                 return c;
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // thresholds and the clock are judged here, not on the host: a shared script ends after it
+                return Scripted.queries(plan(h, ctx), Scripted.Gate.LAST, (x, r) -> {
+                    HostChecks.run(x, x.ctx().env().checks(), r);
+                    x.failOnChecks();
+                });
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                HostChecks.run(x, x.ctx().env().checks());
-                x.failOnChecks();
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
     }
@@ -77,19 +84,22 @@ public final class HostChecks {
                 Command.echo("env_readable=0")).andAlso(disk);
     }
 
-    static void run(StepExec x, ChecksConfig cfg) throws TransportException, InterruptedException {
+    /** @param results what the plan's commands did: the facts, the env file (when set), nginx's tests (web hosts) */
+    static void run(StepExec x, ChecksConfig cfg, List<CommandResult> results) {
         RunContext ctx = x.ctx();
         HostRun h = x.host();
-        long before = System.currentTimeMillis();
-        CommandResult r = x.query(factsCommand(h, ctx));
+        // the host read its clock between these two moments of ours
+        long before = x.started();
         long after = System.currentTimeMillis();
+        CommandResult r = results.get(0);
+        int next = 1;
         Map<String, String> facts = new LinkedHashMap<>();
         for (String line : r.stdout().split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) facts.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
         }
         String f = ctx.env().django().envFile();
-        if (f != null) envFile(x, cfg, f, facts);
+        if (f != null) envFile(x, cfg, f, facts, results.get(next++));
 
         long freeMb = parse(facts.get("free_kb")) / 1024;
         x.report("disk.space", freeMb >= cfg.minFreeMb(), freeMb + " MiB free under " + h.ops().layout().deployTo() + " (at least "
@@ -111,16 +121,16 @@ public final class HostChecks {
 
         if (h.config().hasRole(HostConfig.WEB)) {
             for (Command c : WebSteps.nginxTestCommand(ctx.env())) {
-                CommandResult n = x.query(c);
+                CommandResult n = results.get(next++);
                 x.report("nginx.config", n.ok(), n.ok() ? "`" + c.script() + "` passed" : "`" + c.script() + "` failed: " + n.lastLine().orElse(""),
                         "fix the nginx configuration; a reload with a broken config keeps the old one and hides the error");
             }
         }
     }
 
-    private static void envFile(StepExec x, ChecksConfig cfg, String f, Map<String, String> facts) throws TransportException, InterruptedException {
+    private static void envFile(StepExec x, ChecksConfig cfg, String f, Map<String, String> facts, CommandResult read) {
         // read even when the facts say unreadable: the step runs exactly the commands it plans
-        String text = CoreSteps.readEnvFile(x);
+        String text = CoreSteps.envFileRead(x, read);
         boolean readable = "1".equals(facts.get("env_readable"));
         x.report("env-file.present", readable, readable ? f + " is readable" : f + " is missing or unreadable",
                 "create it (KEY=value lines) on the host; see django.env_file");

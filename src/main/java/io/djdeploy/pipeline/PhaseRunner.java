@@ -226,8 +226,7 @@ final class PhaseRunner implements AutoCloseable {
                 if (f.gate() == io.djdeploy.step.Scripted.Gate.LAST) break;
             }
             if (group.size() > 1) {
-                new StepBatch(this, spec, h, run, group, forms).run();
-                i += group.size();
+                i += new StepBatch(this, spec, h, run, group, forms).run();
             } else {
                 runStep(spec, h, run, todo.get(i));
                 i++;

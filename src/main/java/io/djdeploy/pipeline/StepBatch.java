@@ -34,7 +34,7 @@ final class StepBatch {
     /** What the script's thread reports, in order. */
     private sealed interface Signal {}
     private record Line(int index, OutputSink.Stream stream, String line) implements Signal {}
-    private record Done(int index, CommandResult result) implements Signal {}
+    private record Done(int index, CommandResult result, boolean last) implements Signal {}
     private record End(CommandResult result, Exception error) implements Signal {}
 
     private final PhaseRunner runner;
@@ -57,7 +57,10 @@ final class StepBatch {
         List<Boolean> mustPass = new ArrayList<>();
         for (int k = 0; k < forms.size(); k++) {
             Scripted f = forms.get(k);
-            for (var c : f.commands()) entries.add(new Batch.Entry(c, k, f.gate() == Scripted.Gate.CHECKED));
+            for (int i = 0; i < f.commands().size(); i++) {
+                boolean lastOfStep = i == f.commands().size() - 1;
+                entries.add(new Batch.Entry(f.commands().get(i), k, f.gate() == Scripted.Gate.CHECKED, lastOfStep ? f.outputGate() : null));
+            }
             mustPass.add(f.gate() == Scripted.Gate.EXIT_OK);
         }
         this.batch = new Batch(entries, mustPass);
@@ -70,11 +73,16 @@ final class StepBatch {
         return f == null || f.commands().isEmpty() ? null : f;
     }
 
-    void run() throws StepFailure {
+    /**
+     * @return how many of the steps ran (all of them, unless a gate stopped the script at a step
+     *         that then passed in Java: the caller runs the rest)
+     * @throws StepFailure for the step that failed, after reporting it
+     */
+    int run() throws StepFailure {
         BlockingQueue<Signal> q = new LinkedBlockingQueue<>();
         BatchOutput out = new BatchOutput(batch, new BatchOutput.Listener() {
             public void line(int index, OutputSink.Stream stream, String line) { q.add(new Line(index, stream, line)); }
-            public void finished(int index, CommandResult result, Long hostMillis) { q.add(new Done(index, result)); }
+            public void finished(int index, CommandResult result, Long hostMillis, boolean last) { q.add(new Done(index, result, last)); }
         });
         Thread script = new Thread(() -> {
             CommandResult r = null;
@@ -90,16 +98,42 @@ final class StepBatch {
         script.setDaemon(true);
 
         int k = 0;                               // the step running
-        StepExec x = new StepExec(host, run.ctx(), runner.events());
+        long sent = System.currentTimeMillis();
+        StepExec x = new StepExec(host, run.ctx(), runner.events(), sent);
         List<CommandResult> results = new ArrayList<>();
         long t0 = System.nanoTime();
         long startMs = runner.sinceStart(run);
         long hostMs = 0;
         Future<?> slow = start(k);
         script.start();
-        try {
-            while (true) {
-                Signal sig = q.take();
+        boolean interrupted = false;
+        while (true) {
+            Signal sig;
+            if (!interrupted) {
+                try {
+                    sig = q.take();
+                } catch (InterruptedException ie) {
+                    // Ctrl-C: stop the script, then still tell what the host already did (a release
+                    // directory made, say, is the clean-up's to remove) before the step it was in
+                    interrupted = true;
+                    script.interrupt();
+                    try {
+                        script.join(10_000);
+                    } catch (InterruptedException again) {
+                        Thread.currentThread().interrupt();
+                    }
+                    continue;
+                }
+            } else {
+                sig = q.poll();
+            }
+            {
+                if (sig == null || interrupted && sig instanceof End) {
+                    slow.cancel(false);
+                    StepFailure f = new StepFailure("interrupted");
+                    runner.finished(host, spec.phase(), steps.get(k), "interrupted", (System.nanoTime() - t0) / 1_000_000, startMs, f);
+                    throw f;
+                }
                 if (sig instanceof Line l) {
                     if (!forms.get(stepOf[l.index()]).quiet().get(l.index() - first(stepOf[l.index()]))) {
                         x.line(l.stream(), l.line(), forms.get(stepOf[l.index()]).info());
@@ -109,8 +143,7 @@ final class StepBatch {
                     hostMs += d.result().duration().toMillis();
                     int i = d.index();
                     boolean last = i + 1 == batch.entries().size() || stepOf[i + 1] != k;
-                    List<Integer> statuses = results.stream().map(CommandResult::exitCode).toList();
-                    boolean stops = batch.stopsAfter(i, allStatuses(statuses, i));
+                    boolean stops = d.last();
                     if (!last && !stops) continue;
                     slow.cancel(false);
                     long ms = hostMs > 0 ? hostMs : (System.nanoTime() - t0) / 1_000_000;
@@ -128,13 +161,20 @@ final class StepBatch {
                         runner.finished(host, spec.phase(), s, "failed", ms, startMs, f);
                         awaitEnd(q, script);
                         throw f;
+                    } catch (InterruptedException e) {
+                        // a judge's own command (a failure's log lines) was interrupted
+                        StepFailure f = new StepFailure("interrupted");
+                        runner.finished(host, spec.phase(), s, "interrupted", ms, startMs, f);
+                        script.interrupt();
+                        throw f;
                     }
                     runner.finished(host, spec.phase(), s, "ok", ms, startMs, null);
                     if (stops || k + 1 == steps.size()) {
                         awaitEnd(q, script);
-                        return;
+                        return k + 1;
                     }
                     k++;
+                    x = new StepExec(host, run.ctx(), runner.events(), sent);   // its own checks
                     results = new ArrayList<>();
                     t0 = System.nanoTime();
                     startMs = runner.sinceStart(run);
@@ -161,27 +201,7 @@ final class StepBatch {
                     throw f;
                 }
             }
-        } catch (InterruptedException ie) {
-            slow.cancel(false);
-            script.interrupt();
-            try {
-                script.join(10_000);
-            } catch (InterruptedException again) {
-                Thread.currentThread().interrupt();
-            }
-            StepFailure f = new StepFailure("interrupted");
-            runner.finished(host, spec.phase(), steps.get(k), "interrupted", (System.nanoTime() - t0) / 1_000_000, startMs, f);
-            throw f;
         }
-    }
-
-    /** The statuses of every entry up to {@code i}: those of earlier steps passed (else the script had stopped). */
-    private List<Integer> allStatuses(List<Integer> ofStep, int i) {
-        List<Integer> all = new ArrayList<>();
-        int begin = i - ofStep.size() + 1;
-        for (int j = 0; j < begin; j++) all.add(0);
-        all.addAll(ofStep);
-        return all;
     }
 
     private int first(int step) {

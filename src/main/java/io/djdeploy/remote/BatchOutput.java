@@ -20,8 +20,11 @@ public final class BatchOutput implements OutputSink {
         /** A line that command {@code index} printed. */
         void line(int index, Stream stream, String line);
 
-        /** Command {@code index} ended; {@code hostMillis}: the host's clock then (null when unknown). */
-        void finished(int index, CommandResult result, Long hostMillis);
+        /**
+         * Command {@code index} ended; {@code hostMillis}: the host's clock then (null when unknown);
+         * {@code last}: the script ends after it (it says so: a failure, a gate, the end).
+         */
+        void finished(int index, CommandResult result, Long hostMillis, boolean last);
     }
 
     private final Batch batch;
@@ -30,6 +33,7 @@ public final class BatchOutput implements OutputSink {
     private int done;                                   // entries finished
     private final List<Integer> statuses = new ArrayList<>();
     private final List<Long> times = new ArrayList<>();
+    private final List<Boolean> stops = new ArrayList<>();
     private Long start;
     private final List<Object[]> held = new ArrayList<>();
     private final StringBuilder[] text = {new StringBuilder(), new StringBuilder()};
@@ -67,6 +71,8 @@ public final class BatchOutput implements OutputSink {
             while (times.size() <= index) times.add(null);
             statuses.set(index, f.length > 1 ? parse(f[1], 1) : 1);
             times.set(index, f.length > 2 ? millis(f[2]) : null);
+            while (stops.size() <= index) stops.add(null);
+            stops.set(index, f.length > 3 ? "1".equals(f[3]) : batch.stopsAfter(index, statuses));
         }
         passed[s] = index + 1;
         while (done < passed[0] && done < passed[1]) finish(statuses.get(done));
@@ -78,12 +84,14 @@ public final class BatchOutput implements OutputSink {
      */
     public synchronized void end(int status) {
         if (done >= batch.entries().size()) return;
-        if (done > 0 && batch.stopsAfter(done - 1, statuses)) return;
+        if (done > 0 && Boolean.TRUE.equals(stops.get(done - 1))) return;
         if (passed[0] > done && statuses.size() > done && statuses.get(done) != null) {
             finish(statuses.get(done));   // stdout's boundary came, stderr's was lost
             return;
         }
         while (statuses.size() <= done) statuses.add(null);
+        while (stops.size() <= done) stops.add(null);
+        stops.set(done, true);
         finish(status == 0 ? 1 : status);
     }
 
@@ -124,7 +132,7 @@ public final class BatchOutput implements OutputSink {
             tail[s].clear();
         }
         done++;
-        listener.finished(i, r, end);
+        listener.finished(i, r, end, Boolean.TRUE.equals(stops.get(i)));
         List<Object[]> next = new ArrayList<>(held);
         held.clear();
         for (Object[] h : next) {

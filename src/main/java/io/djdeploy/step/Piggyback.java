@@ -58,6 +58,11 @@ public final class Piggyback implements Transport {
 
     /** The pending command, its exit status on a marker line, then {@code c}: one script. */
     String combined(Command pre, Command c) {
+        return prefix(pre) + c.script();
+    }
+
+    /** What runs before the next command: the pending one, its output discarded, its status on the marker line. */
+    private String prefix(Command pre) {
         String delimiter = "DJDEPLOY_" + nonce;
         StringBuilder s = new StringBuilder("{ ").append(pre.script()).append("\n} >/dev/null 2>&1");
         if (pre.stdin() != null) {
@@ -66,7 +71,7 @@ public final class Piggyback implements Transport {
         } else {
             s.append(" </dev/null");
         }
-        s.append("\nprintf '%s %s\\n' ").append(marker()).append(" \"$?\"\n").append(c.script());
+        s.append("\nprintf '%s %s\\n' ").append(marker()).append(" \"$?\"\n");
         return s.toString();
     }
 
@@ -74,10 +79,26 @@ public final class Piggyback implements Transport {
         return "@@" + nonce + "-pre";
     }
 
+    /** A shared script carries it the same way, at its front. */
+    @Override
+    public CommandResult run(io.djdeploy.remote.Batch batch, OutputSink sink) throws TransportException, InterruptedException {
+        Pending p = take();
+        if (p == null) return inner.run(batch, sink);
+        return carried(p, sink, filter -> inner.run(batch.after(p.command(), prefix(p.command()), marker()), filter));
+    }
+
+    private interface Send {
+        CommandResult send(OutputSink filter) throws TransportException, InterruptedException;
+    }
+
     @Override
     public CommandResult run(Command command, OutputSink sink) throws TransportException, InterruptedException {
         Pending p = take();
         if (p == null) return inner.run(command, sink);
+        return carried(p, sink, filter -> inner.run(new Command(combined(p.command(), command), command.stdin(), command.timeout()), filter));
+    }
+
+    private CommandResult carried(Pending p, OutputSink sink, Send send) throws TransportException, InterruptedException {
         String marker = marker() + " ";
         String[] status = {null};
         OutputSink filter = (stream, line) -> {
@@ -87,7 +108,7 @@ public final class Piggyback implements Transport {
             }
             sink.line(stream, line);
         };
-        CommandResult r = inner.run(new Command(combined(p.command(), command), command.stdin(), command.timeout()), filter);
+        CommandResult r = send.send(filter);
         String out = r.stdout();
         int at = out.indexOf(marker);
         if (at >= 0) {

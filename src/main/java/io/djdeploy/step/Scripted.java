@@ -19,8 +19,11 @@ import java.util.List;
  * @param gate     when the rest of a shared script may go on after this step
  * @param info     stdout lines starting with it are the step's info lines (null: none)
  * @param judge    reads the results (null: none); may report checks, say info, set host state or fail
+ * @param outputGate null, or (EXIT_OK) a shell test of the last command's kept output that fails
+ *                 exactly when the judge would for a reason other than an exit status
+ *                 (io.djdeploy.remote.Batch#KEPT_STDOUT): so a shared script need not end here
  */
-public record Scripted(List<Command> commands, List<Boolean> quiet, Gate gate, String info, Judge judge) {
+public record Scripted(List<Command> commands, List<Boolean> quiet, Gate gate, String info, Judge judge, Command outputGate) {
     /** When a shared script may run what follows this step; the judge must agree (see each). */
     public enum Gate {
         /** Each command must exit 0, as {@link StepExec#check}: the first that does not fails the step and ends the script. */
@@ -47,36 +50,41 @@ public record Scripted(List<Command> commands, List<Boolean> quiet, Gate gate, S
 
     /** The default step: each planned command must succeed, its output shown. */
     public static Scripted checked(List<Command> commands) {
-        return new Scripted(commands, Collections.nCopies(commands.size(), false), Gate.CHECKED, null, null);
+        return new Scripted(commands, Collections.nCopies(commands.size(), false), Gate.CHECKED, null, null, null);
     }
 
     /** Commands whose output only the judge reads (queries). */
     public static Scripted queries(List<Command> commands, Gate gate, Judge judge) {
-        return new Scripted(commands, Collections.nCopies(commands.size(), true), gate, null, judge);
+        return new Scripted(commands, Collections.nCopies(commands.size(), true), gate, null, judge, null);
     }
 
     /** Commands whose output is shown, judged afterwards. */
     public static Scripted shown(List<Command> commands, Gate gate, Judge judge) {
-        return new Scripted(commands, Collections.nCopies(commands.size(), false), gate, null, judge);
+        return new Scripted(commands, Collections.nCopies(commands.size(), false), gate, null, judge, null);
     }
 
     public Scripted withInfo(String prefix) {
-        return new Scripted(commands, quiet, gate, prefix, judge);
+        return new Scripted(commands, quiet, gate, prefix, judge, outputGate);
     }
 
     public Scripted withJudge(Judge j) {
-        return new Scripted(commands, quiet, gate, info, j);
+        return new Scripted(commands, quiet, gate, info, j, outputGate);
     }
 
     public Scripted withGate(Gate g) {
-        return new Scripted(commands, quiet, g, info, judge);
+        return new Scripted(commands, quiet, g, info, judge, outputGate);
+    }
+
+    /** An EXIT_OK step whose verdict also reads output: the shell's version of that part (see outputGate). */
+    public Scripted withOutputGate(Command test) {
+        return new Scripted(commands, quiet, Gate.EXIT_OK, info, judge, test);
     }
 
     /** Command {@code i}'s output is for the judge only. */
     public Scripted quietAt(int i) {
         List<Boolean> q = new ArrayList<>(quiet);
         q.set(i, true);
-        return new Scripted(commands, q, gate, info, judge);
+        return new Scripted(commands, q, gate, info, judge, outputGate);
     }
 
     /** Runs the commands one round trip each, then gives the verdict: the step without a shared script. */

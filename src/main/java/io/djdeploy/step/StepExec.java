@@ -11,12 +11,26 @@ public final class StepExec {
     private final EventSink events;
 
     public StepExec(HostRun host, RunContext ctx, EventSink events) {
+        this(host, ctx, events, System.currentTimeMillis());
+    }
+
+    /** @param started this machine's clock when the step's commands were sent (a shared script: when it was) */
+    public StepExec(HostRun host, RunContext ctx, EventSink events, long started) {
         this.host = host;
         this.ctx = ctx;
         this.events = events;
+        this.started = started;
     }
 
+    private final long started;
+
     public HostRun host() { return host; }
+
+    /**
+     * This machine's clock when the step's commands were sent (a shared script: when the script
+     * was), for checks that compare the host's clock with ours.
+     */
+    public long started() { return started; }
     public RunContext ctx() { return ctx; }
 
     private final java.util.List<String> failedChecks = new java.util.ArrayList<>();

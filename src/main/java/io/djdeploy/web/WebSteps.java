@@ -6,6 +6,7 @@ import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.WebConfig;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -76,22 +77,32 @@ public final class WebSteps {
                           + " (their running requests, up to gunicorn's graceful_timeout, 30s by default) and the process manager's start check"
                         : "the web reload (" + w.reload() + ") and nginx";
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // blue-green: the color is known once the boot step ran; until then the switch runs alone
+                if (h.newColor() == null && BlueGreen.applies(h, ctx)) return null;
+                return checked(h, ctx);
+            }
+            private Scripted checked(HostRun h, RunContext ctx) {
+                return Scripted.checked(plan(h, ctx)).withJudge((x, r) -> switched(x, r.get(0)));
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                HostRun h = x.host();
-                try {
-                    x.check(plan(h, x.ctx()).get(0));
-                } catch (StepFailure f) {
-                    // part of it ran: if current moved, this host must be switched back
-                    if (x.ctx().releaseId().equals(h.ops().currentRelease())) h.markSwitched();
-                    throw f;
-                }
-                h.markSwitched();
-                if (h.newColor() != null && BlueGreen.applies(h, x.ctx())) {
-                    x.info(h.newColor() + " is live (release " + x.ctx().releaseId() + ")"
-                            + (h.liveColor() != null ? "; " + h.liveColor() + " is out of traffic" : ""));
-                }
+                checked(x.host(), x.ctx()).runAlone(x);
             }
         };
+    }
+
+    /** Part of a failed switch may have run: if current moved, this host must be switched back. */
+    private static void switched(StepExec x, CommandResult r) throws TransportException, InterruptedException {
+        HostRun h = x.host();
+        if (!r.ok()) {
+            if (x.ctx().releaseId().equals(h.ops().currentRelease())) h.markSwitched();
+            return;
+        }
+        h.markSwitched();
+        if (h.newColor() != null && BlueGreen.applies(h, x.ctx())) {
+            x.info(h.newColor() + " is live (release " + x.ctx().releaseId() + ")"
+                    + (h.liveColor() != null ? "; " + h.liveColor() + " is out of traffic" : ""));
+        }
     }
 
     /**
@@ -124,13 +135,18 @@ public final class WebSteps {
                 return hc.url() + " to answer with release " + ctx.releaseId()
                         + " (up to " + hc.retries() + " tries, " + hc.interval().toMillis() + "ms apart): the new workers are still booting";
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // the helper exits 0 exactly when the URL answered as configured with the release id
+                return Scripted.queries(plan(h, ctx), Scripted.Gate.EXIT_OK, (x, r) -> {
+                    try {
+                        verified(x, x.ctx().releaseId(), r);
+                    } catch (StepFailure f) {
+                        throw withLogs(x, f);
+                    }
+                });
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
-                try {
-                    verify(x, x.ctx().releaseId(), x.ctx().releaseId());
-                    verifyMore(x, x.ctx().releaseId());
-                } catch (StepFailure f) {
-                    throw withLogs(x, f);
-                }
+                scripted(x.host(), x.ctx()).runAlone(x);
             }
         };
     }
@@ -145,6 +161,34 @@ public final class WebSteps {
         }
         if (ctx.env().verify().status() != null) c.add(Command.sh(ctx.env().verify().status()));
         return c;
+    }
+
+    /** What {@link #verifyCommands} found: the health URL, then verify.urls, then verify.status, as {@link #verify} and {@link #verifyMore}. */
+    static void verified(StepExec x, String release, List<CommandResult> r) throws StepFailure {
+        HealthConfig hc = x.ctx().env().health();
+        List<Command> c = verifyCommands(x.host(), x.ctx(), release);
+        HealthCheck.Result res = HealthCheck.parse(r.get(0));
+        if (!res.ok()) throw new StepFailure("health check failed: " + res.describe(hc, release), c.get(0).script(), r.get(0).exitCode(), r.get(0).tail());
+        x.info("healthy: " + res.describe(hc, release));
+        io.djdeploy.config.VerifyConfig v = x.ctx().env().verify();
+        int i = 1;
+        for (io.djdeploy.config.VerifyConfig.Url u : v.urls()) {
+            CommandResult one = r.get(i);
+            HealthCheck.Result ur = HealthCheck.parse(one);
+            String what = u.url().replace("{host}", x.host().name());
+            if (!ur.ok()) {
+                String why = ur.error() != null ? ur.error() : "HTTP " + ur.status() + (u.text() != null && ur.status() != null
+                        && ur.status() == u.status() ? " without the text '" + u.text() + "'" : ", expected " + u.status());
+                throw new StepFailure("verification of " + what + " failed: " + why, c.get(i).script(), one.exitCode(), one.tail());
+            }
+            x.info("verified " + what + ": HTTP " + ur.status() + (u.text() != null ? " with '" + u.text() + "'" : ""));
+            i++;
+        }
+        if (v.status() != null) {
+            CommandResult one = r.get(i);
+            if (!one.ok()) throw new StepFailure("the web service's status command failed (exit " + one.exitCode() + ")", c.get(i).script(), one.exitCode(), one.tail());
+            x.info("web service: " + one.lastLine().orElse("ok"));
+        }
     }
 
     /** verify.urls and verify.status, after the health URL passed. */

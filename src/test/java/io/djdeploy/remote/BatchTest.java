@@ -20,7 +20,7 @@ class BatchTest {
         List<String> finished = new ArrayList<>();
         BatchOutput out = new BatchOutput(b, new BatchOutput.Listener() {
             public void line(int index, OutputSink.Stream stream, String line) { lines.add(index + " " + stream + " " + line); }
-            public void finished(int index, CommandResult r, Long hostMillis) {
+            public void finished(int index, CommandResult r, Long hostMillis, boolean last) {
                 finished.add(index + " exit=" + r.exitCode() + " out=" + r.stdout().strip() + " err=" + r.stderr().strip() + " tail=" + r.tail()
                         + " ms=" + r.duration().toMillis());
             }
@@ -61,7 +61,7 @@ class BatchTest {
         List<String> finished = new ArrayList<>();
         BatchOutput out = new BatchOutput(b, new BatchOutput.Listener() {
             public void line(int index, OutputSink.Stream stream, String line) { }
-            public void finished(int index, CommandResult r, Long hostMillis) { finished.add(index + " " + r.exitCode() + " " + r.stdout().strip()); }
+            public void finished(int index, CommandResult r, Long hostMillis, boolean last) { finished.add(index + " " + r.exitCode() + " " + r.stdout().strip()); }
         });
         out.line(OutputSink.Stream.STDOUT, B + " 0 0 5");
         out.line(OutputSink.Stream.STDERR, B + " 0");
