@@ -56,6 +56,10 @@ final class ConnectFacts {
         s.append(mark(n, "current")).append(h.ops().currentCommand().script()).append("; ");
         s.append(mark(n, "releases")).append(h.ops().releasesCommand().script()).append("; ");
         s.append(mark(n, "complete")).append(h.ops().completeReleasesCommand().script()).append("; ");
+        if (ctx.env().web().blueGreen() && h.config().hasRole(HostConfig.WEB)) {
+            // which color is live: only a run holding the lock changes it, so the boot step may use this read
+            s.append(mark(n, "bluegreen")).append("( ").append(io.djdeploy.web.BlueGreen.stateCommand(ctx.env(), l).script()).append("\n); ");
+        }
         if (rollback) {
             String rel = l.release(SOME_ID);
             String helper = l.helper(SOME_ID).substring(rel.length() + 1);
