@@ -210,7 +210,7 @@ final class PhaseRunner implements AutoCloseable {
     /**
      * The host's steps in order. Consecutive steps that can share a remote script (each has a
      * {@link Step#scripted} form) go as one ({@link StepBatch}): one round trip instead of one
-     * per command; a step that needs its own run() runs alone, as does a group of one.
+     * per command; a step that needs its own run() runs alone, as does a single command.
      */
     private void runSteps(Pipelines.PhaseSpec spec, HostRun h, Run run) throws StepFailure {
         List<Step> todo = spec.steps().stream().filter(s -> s.appliesTo(h, run.ctx())).toList();
@@ -225,7 +225,8 @@ final class PhaseRunner implements AutoCloseable {
                 forms.add(f);
                 if (f.gate() == io.djdeploy.step.Scripted.Gate.LAST) break;
             }
-            if (group.size() > 1) {
+            // one script as soon as it saves a round trip: two steps, or one step of several commands
+            if (forms.stream().mapToInt(f -> f.commands().size()).sum() > 1) {
                 i += new StepBatch(this, spec, h, run, group, forms).run();
             } else {
                 runStep(spec, h, run, todo.get(i));

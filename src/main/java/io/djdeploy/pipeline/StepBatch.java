@@ -130,6 +130,7 @@ final class StepBatch {
             {
                 if (sig == null || interrupted && sig instanceof End) {
                     slow.cancel(false);
+                    partial(x, k, results);
                     StepFailure f = new StepFailure("interrupted");
                     runner.finished(host, spec.phase(), steps.get(k), "interrupted", (System.nanoTime() - t0) / 1_000_000, startMs, f);
                     throw f;
@@ -182,6 +183,7 @@ final class StepBatch {
                     slow = start(k);
                 } else if (sig instanceof End e) {
                     slow.cancel(false);
+                    partial(x, k, results);
                     Step s = steps.get(k);
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     StepFailure f;
@@ -201,6 +203,21 @@ final class StepBatch {
                     throw f;
                 }
             }
+        }
+    }
+
+    /**
+     * The script stopped inside step {@code k}: a checked step's judge still reads what its
+     * finished commands did, as it does when run alone stops at a failed command (code marks its
+     * release directory as created once mkdir ran, so the clean-up removes it).
+     */
+    private void partial(StepExec x, int k, List<CommandResult> results) {
+        Scripted f = forms.get(k);
+        if (f.gate() != Scripted.Gate.CHECKED || f.judge() == null || results.isEmpty()) return;
+        try {
+            f.judge().judge(x, results);
+        } catch (StepFailure | TransportException | InterruptedException | RuntimeException e) {
+            // the step is reported as interrupted or failed all the same
         }
     }
 

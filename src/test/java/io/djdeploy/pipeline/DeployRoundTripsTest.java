@@ -29,10 +29,10 @@ class DeployRoundTripsTest {
         RunResult r = fleet.deployer.deploy("v3");
 
         assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
-        // was 28 (web1) and 24-26 before steps shared scripts
-        assertThat(fleet.host("web1").roundTrips()).as("web1, the migrate host").isLessThanOrEqualTo(14);
+        // were 28 (web1) and 24-26 before steps shared scripts
+        assertThat(fleet.host("web1").roundTrips()).as("web1, the migrate host").isLessThanOrEqualTo(10);
         for (String other : new String[] {"web2", "web3", "worker1"}) {
-            assertThat(fleet.host(other).roundTrips()).as(other).isLessThanOrEqualTo(13);
+            assertThat(fleet.host(other).roundTrips()).as(other).isLessThanOrEqualTo(10);
         }
         assertThat(fleet.finished().hosts()).allMatch(h -> h.roundTrips() == fleet.host(h.host()).roundTrips());
         // every step still reported, in order, once
