@@ -2,7 +2,9 @@ package io.djdeploy.step;
 
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
+import io.djdeploy.remote.ForwardingTransport;
 import io.djdeploy.remote.OutputSink;
+import io.djdeploy.remote.Terminal;
 import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
 
@@ -22,15 +24,14 @@ import java.util.function.Consumer;
  * status and events are exactly its own. A failure is handed to the callback (a warning, as
  * when the line was written alone). An upload cannot carry it: the command then runs alone first.
  */
-public final class Piggyback implements Transport {
-    private final Transport inner;
+public final class Piggyback extends ForwardingTransport {
     private final String nonce = UUID.randomUUID().toString().replace("-", "");
     private Pending pending;
 
     private record Pending(Command command, Consumer<String> onFailure) {}
 
     private Piggyback(Transport inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     public static Transport wrap(Transport t) {
@@ -126,26 +127,22 @@ public final class Piggyback implements Transport {
 
     @Override
     public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
+        runPendingAlone();
+        inner.upload(content, path, mode);
+    }
+
+    /** A terminal session cannot carry it either: it runs alone first, still before the session. */
+    @Override
+    public int interactive(Command command, Terminal terminal) throws TransportException, InterruptedException {
+        runPendingAlone();
+        return inner.interactive(command, terminal);
+    }
+
+    private void runPendingAlone() throws TransportException, InterruptedException {
         Pending p = take();
         if (p != null) {
             CommandResult r = inner.run(p.command());
             if (!r.ok()) p.onFailure().accept("exit status " + r.exitCode());
         }
-        inner.upload(content, path, mode);
     }
-
-    @Override
-    public String host() { return inner.host(); }
-
-    @Override
-    public void connect() throws TransportException { inner.connect(); }
-
-    @Override
-    public int connectionsOpened() { return inner.connectionsOpened(); }
-
-    @Override
-    public int roundTrips() { return inner.roundTrips(); }
-
-    @Override
-    public void close() { inner.close(); }
 }

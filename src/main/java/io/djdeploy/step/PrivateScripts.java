@@ -2,6 +2,7 @@ package io.djdeploy.step;
 
 import io.djdeploy.remote.Command;
 import io.djdeploy.remote.CommandResult;
+import io.djdeploy.remote.ForwardingTransport;
 import io.djdeploy.remote.OutputSink;
 import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
@@ -17,14 +18,13 @@ import java.nio.charset.StandardCharsets;
  * script. The text is read to its end before it runs, so the commands in it see an empty
  * standard input, as they do otherwise.
  */
-public final class PrivateScripts implements Transport {
+public final class PrivateScripts extends ForwardingTransport {
     /** Reads exactly N bytes (the script), then evaluates it; the rest of stdin is the command's own. */
     static final String READER = "s=$(dd bs=1 count=%d 2>/dev/null) && eval \"$s\"";
-    private final Transport inner;
     private final Redactor redactor;
 
     private PrivateScripts(Transport inner, Redactor redactor) {
-        this.inner = inner;
+        super(inner);
         this.redactor = redactor;
     }
 
@@ -42,12 +42,6 @@ public final class PrivateScripts implements Transport {
         System.arraycopy(own, 0, in, script.length, own.length);
         return new Command(String.format(java.util.Locale.ROOT, READER, script.length), in, c.timeout());
     }
-
-    @Override
-    public String host() { return inner.host(); }
-
-    @Override
-    public void connect() throws TransportException { inner.connect(); }
 
     @Override
     public CommandResult run(Command command, OutputSink sink) throws TransportException, InterruptedException {
@@ -69,18 +63,4 @@ public final class PrivateScripts implements Transport {
         Command c = batch.command();
         return redactor.holdsSecret(c.script()) ? inner.run(offArgv(c, redactor), sink) : inner.run(batch, sink);
     }
-
-    @Override
-    public void upload(byte[] content, String path, int mode) throws TransportException, InterruptedException {
-        inner.upload(content, path, mode);
-    }
-
-    @Override
-    public int connectionsOpened() { return inner.connectionsOpened(); }
-
-    @Override
-    public int roundTrips() { return inner.roundTrips(); }
-
-    @Override
-    public void close() { inner.close(); }
 }

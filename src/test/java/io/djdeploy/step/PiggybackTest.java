@@ -71,4 +71,33 @@ class PiggybackTest {
         assertThat(Files.readString(f)).isEqualTo("first\n");
         assertThat(local.roundTrips()).isEqualTo(2);
     }
+
+    @Test
+    void aTerminalSessionThroughBothWrappersReachesTheHostAfterTheCarriedCommand() throws Exception {
+        // given: the wrappers a run puts around a host's transport, and a started line queued
+        List<String> calls = new ArrayList<>();
+        Transport host = new Transport() {
+            @Override public String host() { return "web1"; }
+            @Override public void connect() { }
+            @Override public CommandResult run(Command c, io.djdeploy.remote.OutputSink sink) {
+                calls.add("run " + c.script());
+                return new CommandResult(0, "", "", List.of(), java.time.Duration.ZERO);
+            }
+            @Override public int interactive(Command c, io.djdeploy.remote.Terminal terminal) {
+                calls.add("interactive " + c.script());
+                return 7;
+            }
+            @Override public void upload(byte[] content, String path, int mode) { }
+            @Override public void close() { }
+        };
+        Transport t = Piggyback.wrap(PrivateScripts.wrap(host, new Redactor()));
+        Piggyback.before(t, Command.of("echo", "started"), x -> { });
+
+        // when
+        int code = t.interactive(Command.of("python", "manage.py", "shell"), null);
+
+        // then: the session is the host's own (not the interface's refusal), its exit code comes back, the line ran first
+        assertThat(code).isEqualTo(7);
+        assertThat(calls).containsExactly("run echo started", "interactive python manage.py shell");
+    }
 }
