@@ -6,7 +6,6 @@ import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -211,21 +210,6 @@ public final class HostOps {
             b.append(c);
         }
         return b.toString();
-    }
-
-    /**
-     * Deletes old releases beyond {@code keep}, never the protected ones (current and the
-     * rollback target). @return the ids removed
-     */
-    public List<String> cleanup(int keep, Collection<String> protect) throws TransportException, InterruptedException, HostOpException {
-        List<String> all = releases();
-        List<String> remove = cleanupCandidates(all, keep, Set.copyOf(protect));
-        if (!remove.isEmpty()) {
-            List<String> args = new ArrayList<>(List.of("rm", "-rf", "--"));
-            for (String id : remove) args.add(layout.release(id));
-            check(Command.of(args));
-        }
-        return remove;
     }
 
     /**

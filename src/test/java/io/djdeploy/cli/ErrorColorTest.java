@@ -24,15 +24,7 @@ class ErrorColorTest {
     @Test
     void colorAlwaysReddensTheErrorLineEvenInAPipe(@TempDir Path dir) throws Exception {
         // given: a config without the environment asked for (a command's error), and a bad command line (picocli's)
-        Path cfg = dir.resolve("deploy.yml");
-        Files.writeString(cfg, """
-                app: shop
-                repo: /srv/git/shop.git
-                environments:
-                  production:
-                    deploy_to: /srv/shop
-                    hosts: [{host: web1, roles: [web, migrate], transport: local}]
-                """);
+        Path cfg = LocalConfigs.oneHost(dir, "/srv/shop");
 
         // when
         String commandError = stderr("status", "staging", "-c", cfg.toString(), "--color", "always");

@@ -34,15 +34,7 @@ class ExecLedgerTest {
     void releasesAndStatusShowTheDeployNotTheExecThatCameAfterIt() throws Exception {
         // given: a deploy of release A, then someone's failed exec in it
         ReleaseLayout layout = new ReleaseLayout(dir.resolve("srv").toString());
-        Path cfg = dir.resolve("deploy.yml");
-        Files.writeString(cfg, """
-                app: shop
-                repo: /srv/git/shop.git
-                environments:
-                  production:
-                    deploy_to: %s
-                    hosts: [{host: web1, roles: [web, migrate], transport: local}]
-                """.formatted(layout.deployTo()));
+        Path cfg = LocalConfigs.oneHost(dir, layout.deployTo());
         Files.createDirectories(Path.of(layout.ledger()).getParent());
         Files.writeString(Path.of(layout.ledger()), Json.line(entry("deploy", "success", "20261201050000", "2026-12-01T05:00:10Z", null)) + "\n"
                 + Json.line(entry("exec", "failed", "20261201050000", "2026-12-01T06:00:00Z", "python manage.py shell")) + "\n");

@@ -32,15 +32,7 @@ class LockCommandsTest {
     @BeforeEach
     void localHost() throws Exception {
         layout = new ReleaseLayout(dir.resolve("srv").toString());
-        cfg = dir.resolve("deploy.yml");
-        Files.writeString(cfg, """
-                app: shop
-                repo: /srv/git/shop.git
-                environments:
-                  production:
-                    deploy_to: %s
-                    hosts: [{host: web1, roles: [web, migrate], transport: local}]
-                """.formatted(layout.deployTo()));
+        cfg = LocalConfigs.oneHost(dir, layout.deployTo());
     }
 
     @AfterEach
