@@ -15,6 +15,14 @@ public class ConfigMixin {
     Path config;
 
     public EnvironmentConfig environment(String name) {
+        return environment(name, false);
+    }
+
+    /**
+     * @param containers whether the calling command handles {@code runtime: container}; the
+     *                   others refuse such an environment with exit 3 before connecting
+     */
+    public EnvironmentConfig environment(String name, boolean containers) {
         DeployConfig cfg;
         try {
             cfg = new ConfigLoader().load(config);
@@ -27,7 +35,7 @@ public class ConfigMixin {
                     "unknown environment (defined: " + String.join(", ", cfg.environments().keySet()) + ")");
             throw new CliException(ExitCode.CONFIG, unknown.toString(), java.util.List.of(unknown));
         }
-        if (env.containers()) {
+        if (env.containers() && !containers) {
             // the engine would otherwise deploy a checkout and venv where the team expects an image
             throw new CliException(ExitCode.CONFIG, config + ": environments." + name + ": runtime: container is not supported by "
                     + "this command yet; docs/containers.md says what works so far (nothing was done)");

@@ -50,7 +50,17 @@ abstract class EnvCommand implements Callable<Integer> {
     }
 
     EnvironmentConfig env() {
-        return filter.apply(config.environment(environment));
+        return filter.apply(config.environment(environment, containersSupported()));
+    }
+
+    /**
+     * Whether this command does the right thing for a {@code runtime: container} environment.
+     * The others refuse one with exit 3 (nothing connects): a command that would act on a
+     * checkout and venv where the team runs an image must not run at all. A command lifts the
+     * refusal by overriding this once it handles images (docs/containers.md).
+     */
+    boolean containersSupported() {
+        return false;
     }
 
     PrintWriter out() {
