@@ -461,6 +461,107 @@ class MigrationFactsTest(unittest.TestCase):
         self.assertIn("tiny.missing", report["error"])
 
 
+class AppliedTest(unittest.TestCase):
+    """`applied`: only what django_migrations holds (a rollback's schema check), read without
+    django.setup() and without the migration loader, equal to what `migrations` reports."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.project = DjangoProject(self.tmp.name)
+        # an installed app's models module: django.setup() imports it, the light read must not
+        write(os.path.join(self.project.root, "shop", "models.py"), """
+            print("shop.models imported")
+            """)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def applied(self, *args, expect=0):
+        return self.project.json("applied", "--env-file", self.project.env_file, *args, expect=expect)
+
+    def use_engine(self, engine):
+        """The settings name another engine for the same SQLite file."""
+        path = os.path.join(self.project.root, "tiny", "settings.py")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace('"django.db.backends.sqlite3"', repr(engine)))
+
+    def test_the_applied_migrations_are_those_migrations_reports_in_the_same_order(self):
+        self.project.migrate("0002")
+
+        report, err = self.applied()
+        full, full_err = self.project.json("migrations", "--env-file", self.project.env_file, "--no-sql")
+
+        self.assertEqual(report["applied"], [["shop", "0001_initial"], ["shop", "0002_item_price"]])
+        self.assertEqual(report["applied"], full["applied"])
+        self.assertEqual((report["mode"], report["vendor"], report["db_error"], report["db_missing"]),
+                         ("applied", "sqlite", None, False))
+        self.assertEqual(report["settings_module"], "tiny.settings", "read from manage.py")
+        self.assertIn("loading tiny.settings", err, "what the settings print goes to stderr")
+        self.assertNotIn("shop.models imported", err, "no django.setup(): the apps' models are not imported")
+        self.assertIn("shop.models imported", full_err, "the whole analysis does set Django up")
+        self.assertNotIn(SECRET, json.dumps(report))
+
+    def test_through_djangos_own_backend_for_any_other_engine(self):
+        # a project's own engine (here a subclass of SQLite's) opens through django.db.connections
+        write(os.path.join(self.project.root, "tinydb", "__init__.py"), "")
+        write(os.path.join(self.project.root, "tinydb", "base.py"), """
+            from django.db.backends.sqlite3 import base
+
+            class DatabaseWrapper(base.DatabaseWrapper):
+                pass
+            """)
+        self.project.migrate("0003")
+        self.use_engine("tinydb")
+
+        report, err = self.applied()
+
+        self.assertEqual(report["applied"], [["shop", "0001_initial"], ["shop", "0002_item_price"],
+                                             ["shop", "0003_remove_item_name"]])
+        self.assertEqual(report["vendor"], "sqlite")
+        self.assertNotIn("shop.models imported", err)
+
+    def test_a_database_that_does_not_exist_has_nothing_applied_and_is_not_created(self):
+        for engine in ("django.db.backends.sqlite3", "tinydb"):
+            with self.subTest(engine=engine):
+                write(os.path.join(self.project.root, "tinydb", "__init__.py"), "")
+                write(os.path.join(self.project.root, "tinydb", "base.py"),
+                      "from django.db.backends.sqlite3.base import DatabaseWrapper  # noqa\n")
+                self.use_engine(engine)
+
+                report, _ = self.applied()
+
+                self.assertTrue(report["db_missing"])
+                self.assertEqual(report["applied"], [])
+                self.assertFalse(os.path.exists(self.project.db), "the read must not create the database")
+
+    def test_a_database_without_the_migrations_table_has_nothing_applied(self):
+        import sqlite3
+        sqlite3.connect(self.project.db).close()
+
+        report, _ = self.applied()
+
+        self.assertEqual((report["applied"], report["db_error"], report["db_missing"]), ([], None, False))
+
+    def test_an_unreadable_database_is_a_db_error_never_nothing_applied(self):
+        with open(self.project.db, "w") as f:
+            f.write("not a database " * 100)
+
+        report, _ = self.applied()
+
+        self.assertIn("DatabaseError", report["db_error"])
+
+    def test_settings_that_cannot_load_are_one_json_error(self):
+        report, _ = self.applied("--settings", "tiny.missing", expect=1)
+        self.assertEqual(set(report), {"error"})
+        self.assertIn("tiny.missing", report["error"])
+
+    def test_an_unknown_database_alias_is_one_json_error(self):
+        report, _ = self.applied("--database", "replica", expect=1)
+        self.assertIn("replica", report["error"])
+
+
 class SettingsFactsTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

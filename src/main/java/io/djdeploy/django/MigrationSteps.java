@@ -49,6 +49,30 @@ public final class MigrationSteps {
         return Command.of(argv).in(Manage.projectDir(l, id, django));
     }
 
+    /** The helper subcommand that reads only the applied migrations (no django.setup(), no migration loader). */
+    public static final String APPLIED = "applied";
+
+    /**
+     * A rollback's read of the migrations applied in the database with release {@code id}'s
+     * helper, in its project dir: {@link #appliedRead} of {@code applied} and {@code migrations --no-sql}.
+     */
+    public static Command appliedCommand(ReleaseLayout l, String id, DjangoConfig django) {
+        List<String> full = Manage.helper(l, id, django, "migrations");
+        full.add("--no-sql");
+        return Command.of("cd", Manage.projectDir(l, id, django))
+                .then(appliedRead(Command.of(Manage.helper(l, id, django, APPLIED)), Command.of(full)));
+    }
+
+    /**
+     * {@code applied}, or, when the release's helper predates that subcommand (a release deployed by
+     * an older djdeploy: argparse refuses an unknown subcommand with exit status 2, which neither
+     * command uses otherwise), {@code full} (the whole analysis, whose JSON holds the same
+     * {@code applied} list). Any other failure keeps its own exit status.
+     */
+    public static Command appliedRead(Command applied, Command full) {
+        return applied.orElse(Command.sh("rc=$?").andAlso(Command.ifElse(Command.sh("[ \"$rc\" = 2 ]"), full, Command.sh("(exit \"$rc\")"))));
+    }
+
     /** Runs the helper and parses its one JSON object; a Django error fails the step with its message. */
     public static MigrationFacts facts(StepExec x, Command c) throws StepFailure, TransportException, InterruptedException {
         return facts(c, x.query(c));

@@ -100,17 +100,22 @@ final class ConnectFacts {
                 && ctx.env().migrations().policy() != MigrationsConfig.Policy.OFF;
     }
 
-    /** SchemaGuard's helper command with the current release's code, "$cur" standing for its id. */
+    /**
+     * SchemaGuard's read of the applied migrations with the current release's helper, "$cur"
+     * standing for its id: the light {@code applied} read ({@link MigrationSteps#appliedRead}).
+     */
     static Command schemaCommand(ReleaseLayout l, RunContext ctx) {
         String rel = l.release(SOME_ID);
+        Command cd = Command.of("cd", inCurrent(Manage.projectDir(l, SOME_ID, ctx.env().django()), rel));
+        List<Object> full = helper(l, ctx, "migrations", rel);
+        full.add("--no-sql");
+        return cd.then(MigrationSteps.appliedRead(Command.of(helper(l, ctx, MigrationSteps.APPLIED, rel).toArray()), Command.of(full.toArray())));
+    }
+
+    private static List<Object> helper(ReleaseLayout l, RunContext ctx, String sub, String rel) {
         List<Object> argv = new ArrayList<>();
-        argv.add("cd");
-        argv.add(inCurrent(Manage.projectDir(l, SOME_ID, ctx.env().django()), rel));
-        Command cd = Command.of(argv.toArray());
-        argv.clear();
-        for (String a : Manage.helper(l, SOME_ID, ctx.env().django(), "migrations")) argv.add(inCurrent(a, rel));
-        argv.add("--no-sql");
-        return cd.then(Command.of(argv.toArray()));
+        for (String a : Manage.helper(l, SOME_ID, ctx.env().django(), sub)) argv.add(inCurrent(a, rel));
+        return argv;
     }
 
     private static Object inCurrent(String arg, String rel) {

@@ -66,7 +66,7 @@ final class SchemaGuard implements Checkpoint {
             // read by the connect step's command, with the current release's helper, while the other reads ran
             io.djdeploy.remote.CommandResult read = ConnectFacts.schema(m);
             MigrationFacts facts = MigrationSteps.parse(read != null ? read : m.transport().run(
-                    MigrationSteps.helperCommand(m.ops().layout(), current, env.django(), "migrations", "--no-sql")));
+                    MigrationSteps.appliedCommand(m.ops().layout(), current, env.django())));
             List<String> applied = new ArrayList<>();
             for (List<String> a : facts.applied() == null ? List.<List<String>>of() : facts.applied()) applied.add(a.get(0) + "." + a.get(1));
             RollbackSchema.Verdict v = RollbackSchema.compare(applied, targetManifest, newer);

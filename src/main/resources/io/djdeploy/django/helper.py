@@ -10,6 +10,9 @@ Commands:
   migrations [--all] [--settings MOD] [--env-file F] [--no-sql] [--database ALIAS] [--pretty]
                                                           migration facts as one JSON object; run
                                                           in the project dir (where manage.py is)
+  applied [--settings MOD] [--env-file F] [--database ALIAS]
+                                                          only the applied migrations (a rollback's
+                                                          schema check): no django.setup(), no loader
 """
 import argparse
 import json
@@ -1118,6 +1121,137 @@ def cmd_migrations(args):
     return code
 
 
+# ---------------------------------------------------------------------------
+# applied: only the migrations the database has applied (a rollback's schema check)
+# ---------------------------------------------------------------------------
+#
+# A rollback compares django_migrations with the target's manifest and needs nothing else, so
+# this reads that table without django.setup() (no app registry, no models of the installed
+# apps) and without the migration loader (no migration module imported): the settings module
+# gives DATABASES, and the rows are what MigrationRecorder.applied_migrations() returns, in the
+# same order as `migrations` prints them. SQLite goes through the standard library's sqlite3
+# (importing Django's backend costs as much again: it imports django.db.models); any other
+# engine through django.db.connections, which needs no app registry -- and when a backend
+# does (e.g. one that defines models), django.setup() first, as `migrations` does. Measured on
+# the example app: 0.1-0.2 s against 0.5-0.6 s for `migrations --no-sql`.
+
+MIGRATIONS_TABLE = "django_migrations"   # MigrationRecorder.Migration._meta.db_table, fixed since 1.7
+
+
+def _sqlite_path(cfg):
+    """The file of a plain SQLite database in Django's settings, or None when Django's own
+    backend must open it (a subclassed engine, :memory:, a file: URI, connection options)."""
+    if cfg.get("ENGINE") != "django.db.backends.sqlite3" or cfg.get("OPTIONS"):
+        return None
+    name = cfg.get("NAME")
+    if not isinstance(name, (str, os.PathLike)):
+        return None
+    name = os.fspath(name)
+    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
+        return None
+    return name
+
+
+def _applied_sqlite(path, report):
+    import sqlite3
+    if not os.path.exists(path):
+        # as `migrations`: a database that does not exist has nothing applied, and is not created
+        report["db_missing"] = True
+        return
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                            (MIGRATIONS_TABLE,)).fetchone():
+                report["applied"] = [[a, n] for a, n in conn.execute(
+                    "SELECT app, name FROM %s ORDER BY id, app, name" % MIGRATIONS_TABLE)]
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        report["db_error"] = _err(e)
+
+
+def _applied_django(connection, report):
+    if _sqlite_file_missing(connection):
+        report["db_missing"] = True
+        return
+    try:
+        with connection.cursor() as cursor:
+            # MigrationRecorder.has_table(): no table means nothing applied
+            if MIGRATIONS_TABLE in connection.introspection.table_names(cursor):
+                table = connection.ops.quote_name(MIGRATIONS_TABLE)
+                cursor.execute("SELECT app, name FROM %s ORDER BY id, app, name" % table)
+                report["applied"] = [[a, n] for a, n in cursor.fetchall()]
+    except Exception as e:  # noqa: unreachable, refused, bad credentials
+        report["db_error"] = _err(e)
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            pass
+
+
+def applied_report(args):
+    _prepare_environment(args)
+    project_dir = os.getcwd()
+    if project_dir not in sys.path:
+        sys.path.insert(0, project_dir)
+    try:
+        import django
+    except ImportError as e:
+        raise MigrationsFailure("cannot import Django: %s" % _err(e))
+    problem = unsupported_django(django.VERSION)
+    if problem:
+        raise MigrationsFailure(problem)
+    from django.conf import settings
+    try:
+        databases = settings.DATABASES
+    except Exception as e:
+        raise MigrationsFailure("loading the settings failed: %s" % _err(e))
+    if args.database not in databases:
+        raise MigrationsFailure("database %r: not in DATABASES" % args.database)
+    report = {
+        "django": django.get_version(),
+        "vendor": None,
+        "mode": "applied",
+        "database": args.database,
+        "settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
+        "applied": [],
+        "db_error": None,
+        "db_missing": False,
+    }
+    path = _sqlite_path(databases[args.database])
+    if path is not None:
+        report["vendor"] = "sqlite"
+        _applied_sqlite(path, report)
+        return report
+    from django.core.exceptions import AppRegistryNotReady
+    from django.db import connections
+    try:
+        connection = connections[args.database]
+    except AppRegistryNotReady:
+        _django_setup()     # a backend that needs the app registry
+        connection = connections[args.database]
+    except Exception as e:
+        raise MigrationsFailure("database %r: %s" % (args.database, _err(e)))
+    report["vendor"] = connection.vendor
+    _applied_django(connection, report)
+    return report
+
+
+def cmd_applied(args):
+    with _Silenced() as out:
+        try:
+            report, code = applied_report(args), 0
+        except MigrationsFailure as e:
+            report, code = {"error": str(e)}, 1
+        except Exception as e:  # noqa: anything else is still one JSON object
+            report, code = {"error": _err(e)}, 1
+    out.write(json.dumps(report, default=str) + "\n")
+    out.flush()
+    return code
+
+
 def main(argv):
     p = argparse.ArgumentParser(prog="djdeploy-helper")
     sub = p.add_subparsers(dest="cmd")
@@ -1152,6 +1286,11 @@ def main(argv):
     m.add_argument("--database", default="default")
     m.add_argument("--pretty", action="store_true")
 
+    ap = sub.add_parser("applied")
+    ap.add_argument("--settings")
+    ap.add_argument("--env-file")
+    ap.add_argument("--database", default="default")
+
     b = sub.add_parser("backup")
     b.add_argument("--preset", choices=["postgresql", "mariadb", "sqlite"], required=True)
     b.add_argument("--out", required=True)
@@ -1185,6 +1324,8 @@ def main(argv):
         return cmd_health(args)
     if args.cmd == "migrations":
         return cmd_migrations(args)
+    if args.cmd == "applied":
+        return cmd_applied(args)
     p.print_usage(sys.stderr)
     return 2
 

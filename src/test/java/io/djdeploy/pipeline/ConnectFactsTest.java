@@ -102,7 +102,68 @@ class ConnectFactsTest {
         CommandResult schema = ConnectFacts.schema(h);
         assertThat(schema.exitCode()).isEqualTo(3);
         assertThat(schema.lastJsonLine()).isEqualTo("{\"applied\":[[\"shop\",\"0001_initial\"]]}");
-        assertThat(schema.stderr()).contains("args: " + old + "/.djdeploy/helper.py migrations --env-file " + envFile + " --no-sql");
+        // the light read (no django.setup(), no migration loader), not the whole analysis
+        assertThat(schema.stderr()).contains("args: " + old + "/.djdeploy/helper.py applied --env-file " + envFile)
+                .doesNotContain("helper.py migrations");
+    }
+
+    @Test
+    void aReleaseWhoseHelperPredatesTheLightReadGetsTheWholeAnalysis() throws Exception {
+        // given: the current release was deployed by an older djdeploy: its helper refuses `applied` as argparse does (exit 2)
+        Path deployTo = dir.resolve("srv");
+        Path envFile = Files.writeString(dir.resolve("shop.env"), "SECRET_KEY=s3cr3t-value-long-enough\n");
+        Path old = release(deployTo, OLD, true, true);
+        Files.createDirectories(old.resolve(".venv/bin"));
+        Path python = Files.writeString(old.resolve(".venv/bin/python"), """
+                #!/bin/sh
+                echo "args: $*" >&2
+                case "$2" in
+                  applied) echo "usage: djdeploy-helper ... invalid choice: 'applied'" >&2; exit 2 ;;
+                  migrations) echo '{"mode":"pending","applied":[["shop","0002_item_note"]]}' ;;
+                esac
+                """);
+        Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(deployTo.resolve("current"), Path.of("releases/" + OLD));
+        EnvironmentConfig env = env(deployTo, envFile);
+        LocalTransport t = new LocalTransport("web1");
+        HostRun h = new HostRun(env.hosts().get(0), t, new HostOps(t, new ReleaseLayout(env.deployTo())));
+        RunContext ctx = new RunContext(env, "rollback", null, new Identity("ci", "laptop", 4242), Instant.now(), new byte[0], false, new Redactor());
+
+        // when
+        h.facts(HostFacts.parse(t.run(ConnectFacts.command(h, ctx)).stdout(), ConnectFacts.nonce(ctx)));
+
+        // then: still one round trip; the older helper's whole analysis answered, with its applied list
+        CommandResult schema = ConnectFacts.schema(h);
+        assertThat(t.roundTrips()).isEqualTo(1);
+        assertThat(schema.exitCode()).as(schema.stderr()).isZero();
+        assertThat(schema.lastJsonLine()).contains("0002_item_note");
+        assertThat(schema.stderr()).contains("helper.py migrations --env-file " + envFile + " --no-sql");
+    }
+
+    @Test
+    void aFailingLightReadKeepsItsExitStatusAndRunsNothingElse() throws Exception {
+        // given: the helper knows `applied` and fails (exit 1, its JSON error)
+        Path deployTo = dir.resolve("srv");
+        Path envFile = Files.writeString(dir.resolve("shop.env"), "X=1\n");
+        Path old = release(deployTo, OLD, true, true);
+        Files.createDirectories(old.resolve(".venv/bin"));
+        Path python = Files.writeString(old.resolve(".venv/bin/python"),
+                "#!/bin/sh\necho \"args: $*\" >&2\necho '{\"error\":\"OperationalError: no such file\"}'\nexit 1\n");
+        Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(deployTo.resolve("current"), Path.of("releases/" + OLD));
+        EnvironmentConfig env = env(deployTo, envFile);
+        LocalTransport t = new LocalTransport("web1");
+        HostRun h = new HostRun(env.hosts().get(0), t, new HostOps(t, new ReleaseLayout(env.deployTo())));
+        RunContext ctx = new RunContext(env, "rollback", null, new Identity("ci", "laptop", 4242), Instant.now(), new byte[0], false, new Redactor());
+
+        // when
+        h.facts(HostFacts.parse(t.run(ConnectFacts.command(h, ctx)).stdout(), ConnectFacts.nonce(ctx)));
+
+        // then
+        CommandResult schema = ConnectFacts.schema(h);
+        assertThat(schema.exitCode()).isEqualTo(1);
+        assertThat(schema.lastJsonLine()).contains("OperationalError");
+        assertThat(schema.stderr()).doesNotContain("helper.py migrations");
     }
 
     @Test

@@ -382,6 +382,8 @@ final class FakeHost implements Transport {
                     return ok("{\"db_ok\":true,\"static_root_set\":true,\"static_root_writable\":true}");
                 case "migrations":
                     return ok(s.contains("--all") ? allJson : pendingJson);
+                case "applied":          // the rollback's light read: the same applied list
+                    return ok(pendingJson);
                 default:
                     return ok("");
             }
