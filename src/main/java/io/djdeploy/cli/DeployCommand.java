@@ -24,6 +24,12 @@ class DeployCommand extends EnvCommand {
     @Option(names = "--message", paramLabel = "TEXT", description = "With --maintenance: the text on the page.")
     String message;
 
+    /** A container release deploys as an image (docs/containers.md). */
+    @Override
+    boolean containersSupported() {
+        return true;
+    }
+
     @Override
     public Integer call() {
         ref.check();

@@ -134,6 +134,9 @@ class InitCommand implements Callable<Integer> {
         if (registry != null && runtime.equals("virtualenv")) {
             throw new CliException(ExitCode.USAGE, "--registry: only with --runtime container");
         }
+        if (runtime.equals("container") && strat != Strategy.BLUE_GREEN) {
+            throw new CliException(ExitCode.USAGE, "--strategy " + strategy + ": --runtime container switches blue-green (containers as the colors)");
+        }
         Path root = dir.toAbsolutePath().normalize();
         InitProject project;
         try {

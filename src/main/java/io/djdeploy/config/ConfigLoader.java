@@ -115,6 +115,13 @@ public final class ConfigLoader {
             s.sub(Schema.WEB).errorAt(WebSection.STRATEGY, "health.url",
                     "is required with web.strategy blue-green: the new color is checked on its own socket at this URL's path before it gets traffic");
         }
+        if (s.get(Schema.RUNTIME) == ReleaseRuntime.CONTAINER && !web.blueGreen()) {
+            // a container release is switched by starting the idle color's container (docs/containers.md)
+            String why = "runtime: container needs web.strategy blue-green: the new release's container starts as the idle color and is"
+                    + " checked on its own socket before nginx's web.sock link moves to it";
+            if (s.sub(Schema.WEB).has(WebSection.STRATEGY)) s.sub(Schema.WEB).error(WebSection.STRATEGY, why);
+            else s.errorAt(Schema.RUNTIME, "web.strategy", why);
+        }
         HealthConfig health = s.get(Schema.HEALTH);
         SshConfig ssh = s.get(Schema.SSH);
         SwitchConfig switching = s.get(Schema.SWITCH);
@@ -144,7 +151,7 @@ public final class ConfigLoader {
                     + String.join(", ", hosts.stream().map(HostConfig::host).toList()) + ")");
         }
         String repository = image.repository() != null ? image.repository() : app;
-        return new ImageConfig(image.registry(), repository, image.dockerfile(), image.builder(), image.baseImage());
+        return new ImageConfig(image.registry(), repository, image.dockerfile(), image.builder(), image.baseImage(), image.volumes());
     }
 
     /** Per hook point, the environment's own hooks replace the top level's (docs/hooks.md). */

@@ -27,15 +27,20 @@ final class ImageSection implements Section<ImageConfig> {
     static final Key<String> BASE_IMAGE = Key.text("base_image", null, v -> IMAGE_REF.matcher(v).matches() ? null
             : "'" + v + "' is not an image reference like debian:bookworm or registry.example.com/base:1");
 
+    /** HOST:CONTAINER[:ro], both absolute: what the app needs from its host besides shared/ (a SQLite database's directory...). */
+    static final Pattern VOLUME = Pattern.compile("(/[^:\\s]*):(/[^:\\s]*)(:ro)?");
+    static final Key<List<String>> VOLUMES = Key.list("volumes", List.of(), v -> VOLUME.matcher(v).matches() && !v.contains("..") ? null
+            : "'" + v + "' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)");
+
     @Override
     public List<Key<?>> keys() {
-        return List.of(REGISTRY_KEY, REPOSITORY_KEY, DOCKERFILE, BUILD_KEY, BASE_IMAGE);
+        return List.of(REGISTRY_KEY, REPOSITORY_KEY, DOCKERFILE, BUILD_KEY, BASE_IMAGE, VOLUMES);
     }
 
     @Override
     public ImageConfig read(Values v) {
         String build = v.get(BUILD_KEY);
         String builder = build != null && build.startsWith("host ") ? build.substring(5) : null;
-        return new ImageConfig(v.get(REGISTRY_KEY), v.get(REPOSITORY_KEY), v.get(DOCKERFILE), builder, v.get(BASE_IMAGE));
+        return new ImageConfig(v.get(REGISTRY_KEY), v.get(REPOSITORY_KEY), v.get(DOCKERFILE), builder, v.get(BASE_IMAGE), v.get(VOLUMES));
     }
 }

@@ -22,6 +22,8 @@ public final class DockerCommands {
     public static final String LABEL_RELEASE = "io.djdeploy.release";
     public static final String LABEL_REF = "io.djdeploy.ref";
     public static final String LABEL_SHA = "io.djdeploy.sha";
+    /** Every migration the image's code knows, classified: the release directory's .djdeploy/migrations.json, as one JSON line. */
+    public static final String LABEL_MANIFEST = "io.djdeploy.manifest";
     /** Where a web container sees the host's socket directory (shared with nginx). */
     public static final String SOCKET_MOUNT = "/run/djdeploy";
     /** The docker label every container djdeploy starts carries: its app, so pruning touches nothing else. */

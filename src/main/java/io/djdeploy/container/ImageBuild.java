@@ -22,11 +22,23 @@ public final class ImageBuild {
     static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     public static Command script(ImageConfig image, String app, Revision rev, byte[] releaseTree) {
+        return script(image, app, rev, releaseTree, true);
+    }
+
+    /**
+     * The same without the push: for a deploy, which labels the image with its migration
+     * manifest (read by running the helper inside it) before pushing it ({@link #labelAndPush}).
+     */
+    public static Command buildOnly(ImageConfig image, String app, Revision rev, byte[] releaseTree) {
+        return script(image, app, rev, releaseTree, false);
+    }
+
+    private static Command script(ImageConfig image, String app, Revision rev, byte[] releaseTree, boolean push) {
         Shell.Var dir = Shell.var("djdeploy_build");
         Command build = Command.of("tar", "-xzf", "-", "-C", dir)
                 .then(Command.of("printf", "%s", rev.render()).pipe(Command.of("tee", dir.around("", "/REVISION")).silent()))
-                .then(DockerCommands.build(image, rev.id(), dir, DockerCommands.labels(app, rev.id(), rev.ref(), rev.sha())))
-                .then(DockerCommands.push(image, rev.id()));
+                .then(DockerCommands.build(image, rev.id(), dir, DockerCommands.labels(app, rev.id(), rev.ref(), rev.sha())));
+        if (push) build = build.then(DockerCommands.push(image, rev.id()));
         return Command.assign("djdeploy_build", Command.of("mktemp", "-d", "-t", "djdeploy-build.XXXXXX"))
                 .then(build)
                 .andAlso(Command.sh("djdeploy_status=$?"))
@@ -34,6 +46,12 @@ public final class ImageBuild {
                 .andAlso(Command.sh("[ \"$djdeploy_status\" = 0 ]"))
                 .withStdin(releaseTree)
                 .withTimeout(TIMEOUT);
+    }
+
+    /** After {@link #buildOnly}: labels known only once the image exists (the migration manifest), then the push. */
+    public static Command labelAndPush(ImageConfig image, String releaseId, Map<String, String> labels) {
+        Command push = DockerCommands.push(image, releaseId).withTimeout(TIMEOUT);
+        return labels.isEmpty() ? push : DockerCommands.addLabels(image, releaseId, labels).then(push).withTimeout(TIMEOUT);
     }
 
     /** The labels a host checks after its pull ({@link ImagePull}). */

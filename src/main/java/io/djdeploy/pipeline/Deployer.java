@@ -73,6 +73,14 @@ public final class Deployer implements AutoCloseable {
         return this;
     }
 
+    /** Where a container release's image is built by default: this machine (tests give a fake). */
+    private io.djdeploy.remote.Transport thisMachine;
+
+    Deployer thisMachine(io.djdeploy.remote.Transport t) {
+        this.thisMachine = t;
+        return this;
+    }
+
     /** How long a step runs before it says what it waits for (5 s; tests shorten it). */
     void slowStepsAfter(Duration after) {
         runner.slowAfter(after);
@@ -99,7 +107,8 @@ public final class Deployer implements AutoCloseable {
         try {
             RunResult stopped;
             try {
-                stopped = drive(run, maintenance == null ? Pipelines.deploy() : maintenance.around(Pipelines.deploy()));
+                List<Pipelines.PhaseSpec> pipeline = Pipelines.deploy(env);
+                stopped = drive(run, maintenance == null ? pipeline : maintenance.around(pipeline));
             } finally {
                 if (maintenance != null) maintenance.restore(run);   // a failed or stopped run: back to what it was
             }
@@ -144,7 +153,7 @@ public final class Deployer implements AutoCloseable {
      */
     public RunResult analyze(String ref) {
         Run run = start("migrations", ref, null);
-        RunResult stopped = drive(run, Pipelines.analyze());
+        RunResult stopped = drive(run, Pipelines.analyze(env));
         if (stopped != null) return finish(run, stopped);
         MigrationPlan plan = run.ctx().migrationPlan();
         HostRun m = run.migrateHost();
@@ -167,7 +176,7 @@ public final class Deployer implements AutoCloseable {
      */
     public RunResult check(String ref) {
         Run run = start("check", ref, null);
-        RunResult r = drive(run, Pipelines.check());
+        RunResult r = drive(run, Pipelines.check(env));
         if (r != null) {
             return finish(run, r.result() == RunResult.Result.FAILED
                     ? new RunResult(RunResult.Result.CHECKS_FAILED, null, r.message().replace(" (nothing changed: every host still serves its previous release)", ""))
@@ -187,7 +196,7 @@ public final class Deployer implements AutoCloseable {
         List<PlannedStep> out = new ArrayList<>();
         List<HostRun> hosts = new ArrayList<>();
         for (HostConfig hc : env.hosts()) hosts.add(new HostRun(hc, null, new HostOps(null, new ReleaseLayout(env.deployTo()))));
-        for (Pipelines.PhaseSpec spec : Pipelines.deploy()) {
+        for (Pipelines.PhaseSpec spec : Pipelines.deploy(env)) {
             for (HostRun h : hosts) {
                 for (Step s : spec.steps()) {
                     if (!s.appliesTo(h, ctx)) continue;
@@ -229,6 +238,7 @@ public final class Deployer implements AutoCloseable {
             t = io.djdeploy.step.Piggyback.wrap(t);   // the "started" line rides on the next command (RunLedger.started)
             hosts.add(new HostRun(hc, t, new HostOps(t, new ReleaseLayout(env.deployTo()))));
         }
+        if (thisMachine != null) ctx.thisMachine(thisMachine);
         Run run = new Run(env, ctx, hosts, events, ledger);
         events.emit(new Event.RunStarted(command, env.name(), ref, release, run.names()));
         return run;

@@ -72,7 +72,8 @@ public final class HostChecks {
         Command disk = Command.of("df", "-Pk", dt).pipe(Command.of("awk", "NR==2 {print \"free_kb=\" $4}"))
                 .andAlso(Command.of("df", "-Pi", dt).pipe(Command.of("awk", "NR==2 {print \"free_inodes=\" $4}")))
                 .andAlso(Command.sh("echo now_ms=$(date +%s%3N)"));
-        String needed = ctx.env().python().version();
+        // a container release brings its interpreter in the image
+        String needed = ctx.env().containers() ? null : ctx.env().python().version();
         if (needed != null) {
             // only with python.version: the plan of a config without it stays as it was
             disk = disk.andAlso(Command.of(ctx.env().python().interpreter(), "-c", "import sys; print('python_version=%d.%d' % sys.version_info[:2])")
@@ -116,7 +117,7 @@ public final class HostChecks {
                 : "clock differs from this machine's by " + skew + " ms (at most " + cfg.maxClockSkew().toMillis() + ")",
                 "run NTP (systemd-timesyncd or chrony) on every host: release ids and the ledger are timestamps");
 
-        String needed = ctx.env().python().version();
+        String needed = ctx.env().containers() ? null : ctx.env().python().version();
         if (needed != null) pythonVersion(x, ctx.env().python().interpreter(), needed, facts.getOrDefault("python_version", "none"));
 
         if (h.config().hasRole(HostConfig.WEB)) {

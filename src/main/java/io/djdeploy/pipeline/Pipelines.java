@@ -1,6 +1,9 @@
 package io.djdeploy.pipeline;
 
 import io.djdeploy.config.HookConfig;
+import io.djdeploy.container.EngineChecks;
+import io.djdeploy.container.ImagePull;
+import io.djdeploy.django.ContainerMigrations;
 import io.djdeploy.django.DjangoSteps;
 import io.djdeploy.django.MigrationSteps;
 import io.djdeploy.django.ReleaseChecks;
@@ -124,9 +127,67 @@ public final class Pipelines {
                 FINALIZE);
     }
 
+    /** The deploy of this environment's runtime: a release directory with its venv, or an image ({@link #containerDeploy}). */
+    public static List<PhaseSpec> deploy(io.djdeploy.config.EnvironmentConfig env) {
+        return env.containers() ? containerDeploy() : deploy();
+    }
+
+    // ---------------------------------------------------------------- runtime: container (docs/containers.md)
+
+    /** The engine instead of the venv's tools; this machine resolves the ref and builds the tree the image is built from. */
+    static final PhaseSpec CONTAINER_PREFLIGHT = barrier(Phase.PREFLIGHT,
+            CoreSteps.inspect(), new EngineChecks(), HostChecks.step())
+            .then(ContainerBuild::resolve)
+            .then(CommitAgreement::agree);
+    /** The image, once for all hosts (on this machine or image.build's host): built, its manifest labelled, pushed. */
+    static final PhaseSpec CONTAINER_BUILD = barrier(Phase.PREPARE, ContainerBuild.step());
+    /**
+     * Every host pulls it and writes the release directory the rest keeps working on: IMAGE,
+     * the manifest, staticfiles/, the helper (for the GATE's one-off container), REVISION last.
+     */
+    static final PhaseSpec CONTAINER_PULL = barrier(Phase.PREPARE,
+            new ImagePull(), CoreSteps.helper(), CoreSteps.revision());
+    static final PhaseSpec CONTAINER_GATE = barrier(Phase.GATE,
+            ContainerMigrations.analyze());
+    static final PhaseSpec CONTAINER_MIGRATE = barrier(Phase.MIGRATE,
+            ContainerMigrations.backup(), ContainerMigrations.migrate());
+
+    /**
+     * A container release: the same phases, barriers, gate and recovery as {@link #deploy()};
+     * PREPARE builds one image and every host pulls it; GATE and MIGRATE run in one-off
+     * containers of it on the migrate host. SWITCH is blue-green with containers as the colors
+     * (web.start/web.stop).
+     */
+    public static List<PhaseSpec> containerDeploy() {
+        return List.of(
+                BUILD,
+                CONNECT,
+                LOCK,
+                CONTAINER_PREFLIGHT.then(RunLedger::started),
+                CONTAINER_BUILD,
+                CONTAINER_PULL,
+                CONTAINER_GATE.then(MigrationGate::apply),
+                hooks(Phase.MIGRATE, HookConfig.Point.BEFORE_MIGRATE),
+                CONTAINER_MIGRATE,
+                hooks(Phase.MIGRATE, HookConfig.Point.AFTER_MIGRATE),
+                hooks(Phase.MIGRATE, HookConfig.Point.BEFORE_SWITCH),
+                SWITCH,
+                WORKERS,
+                hooks(Phase.WORKERS, HookConfig.Point.AFTER_SWITCH),
+                FINALIZE);
+    }
+
     /** `djdeploy check`: every check a deploy runs; the caller removes the release. Nothing is recorded. */
     public static List<PhaseSpec> check() {
         return List.of(CONNECT, LOCK, PREFLIGHT, PREPARE);
+    }
+
+    public static List<PhaseSpec> check(io.djdeploy.config.EnvironmentConfig env) {
+        return env.containers() ? List.of(CONNECT, LOCK, CONTAINER_PREFLIGHT, CONTAINER_BUILD, CONTAINER_PULL) : check();
+    }
+
+    public static List<PhaseSpec> analyze(io.djdeploy.config.EnvironmentConfig env) {
+        return env.containers() ? List.of(CONNECT, LOCK, CONTAINER_PREFLIGHT, CONTAINER_BUILD, CONTAINER_PULL, CONTAINER_GATE) : analyze();
     }
 
     /** `djdeploy migrations ENV`: a deploy through the GATE analysis; the caller reports the plan and removes the release. */

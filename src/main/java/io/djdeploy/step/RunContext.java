@@ -77,6 +77,16 @@ public final class RunContext {
     public String outcome() { return outcome; }
     public void outcome(String o) { this.outcome = o; }
 
+    /** The deploying machine, where a container release's image is built by default (tests give a fake). */
+    private volatile io.djdeploy.remote.Transport thisMachine;
+
+    public io.djdeploy.remote.Transport thisMachine() {
+        io.djdeploy.remote.Transport t = thisMachine;
+        return t != null ? t : new io.djdeploy.remote.LocalTransport("localhost");
+    }
+
+    public void thisMachine(io.djdeploy.remote.Transport t) { this.thisMachine = t; }
+
     public void releaseId(String id) { this.releaseId = id; }
     public void sha(String s) { this.sha = s; }
     public void ref(String r) { this.ref = r; }

@@ -23,6 +23,15 @@ class ImageConfigTest {
                     roles: [web, migrate]
                   - host: build.example.com
                     roles: [web]
+            """ + BLUE_GREEN;
+    /** What runtime: container needs (at the end: the line numbers above stay those of the tests' own lines). */
+    private static final String BLUE_GREEN = """
+            web:
+              strategy: blue-green
+              start: docker start shop-web-{color}
+              stop: docker stop shop-web-{color}
+            health:
+              url: http://127.0.0.1/healthz/
             """;
 
     private static EnvironmentConfig production(String yaml) throws ConfigException {
@@ -78,7 +87,7 @@ class ImageConfigTest {
                         roles: [web, migrate]
                       - host: build.example.com
                         roles: [web]
-                """);
+                """ + BLUE_GREEN);
 
         assertThat(env.image()).isEqualTo(new ImageConfig("ghcr.io/acme", "shop-prod", "deploy/Dockerfile", "build.example.com",
                 "127.0.0.1:5080/debian-django:bookworm"));
@@ -134,5 +143,31 @@ class ImageConfigTest {
                   build: host elsewhere.example.com
                 """ + ENV)).containsExactly(
                 "deploy.yml:6: image.build: names host 'elsewhere.example.com', which is not one of this environment's hosts (web1.example.com, build.example.com)");
+    }
+
+    @Test
+    void containerRuntimeNeedsBlueGreen() {
+        String env = ENV.substring(0, ENV.indexOf("web:\n"));
+        // at web.strategy when it is written, else at runtime
+        assertThat(errors(HEAD + "runtime: container\nimage:\n  registry: registry.example.com\nweb:\n  strategy: restart\n  reload: x\n" + env))
+                .containsExactly("deploy.yml:7: web.strategy: runtime: container needs web.strategy blue-green: the new release's container"
+                        + " starts as the idle color and is checked on its own socket before nginx's web.sock link moves to it");
+        assertThat(errors(HEAD + "runtime: container\nimage:\n  registry: registry.example.com\n" + env))
+                .singleElement().asString().startsWith("deploy.yml:3: web.strategy: runtime: container needs web.strategy blue-green");
+    }
+
+    @Test
+    void volumesAreHostAndContainerPaths() throws Exception {
+        EnvironmentConfig env = production(HEAD + """
+                runtime: container
+                image:
+                  registry: registry.example.com
+                  volumes: [/srv/db:/srv/db, /etc/shop/ca.pem:/app/ca.pem:ro]
+                """ + ENV);
+
+        assertThat(env.image().volumes()).containsExactly("/srv/db:/srv/db", "/etc/shop/ca.pem:/app/ca.pem:ro");
+        assertThat(errors(HEAD + "runtime: container\nimage:\n  registry: registry.example.com\n  volumes: [db:/srv/db, '/a:/b:rw']\n" + ENV))
+                .containsExactly("deploy.yml:6: image.volumes: 'db:/srv/db' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)",
+                        "deploy.yml:6: image.volumes: '/a:/b:rw' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)");
     }
 }
