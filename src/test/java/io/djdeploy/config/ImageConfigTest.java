@@ -14,6 +14,15 @@ class ImageConfigTest {
             app: shop
             repo: /srv/git/shop.git
             """;
+    /** What runtime: container needs (at the end: the line numbers above stay those of the tests' own lines). */
+    private static final String BLUE_GREEN = """
+            web:
+              strategy: blue-green
+              start: docker start shop-web-{color}
+              stop: docker stop shop-web-{color}
+            health:
+              url: http://127.0.0.1/healthz/
+            """;
     private static final String ENV = """
             environments:
               production:
@@ -24,15 +33,6 @@ class ImageConfigTest {
                   - host: build.example.com
                     roles: [web]
             """ + BLUE_GREEN;
-    /** What runtime: container needs (at the end: the line numbers above stay those of the tests' own lines). */
-    private static final String BLUE_GREEN = """
-            web:
-              strategy: blue-green
-              start: docker start shop-web-{color}
-              stop: docker stop shop-web-{color}
-            health:
-              url: http://127.0.0.1/healthz/
-            """;
 
     private static EnvironmentConfig production(String yaml) throws ConfigException {
         return new ConfigLoader(java.util.Map.of()).parse(Path.of("deploy.yml"), yaml).environments().get("production");
@@ -167,7 +167,7 @@ class ImageConfigTest {
 
         assertThat(env.image().volumes()).containsExactly("/srv/db:/srv/db", "/etc/shop/ca.pem:/app/ca.pem:ro");
         assertThat(errors(HEAD + "runtime: container\nimage:\n  registry: registry.example.com\n  volumes: [db:/srv/db, '/a:/b:rw']\n" + ENV))
-                .containsExactly("deploy.yml:6: image.volumes: 'db:/srv/db' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)",
-                        "deploy.yml:6: image.volumes: '/a:/b:rw' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)");
+                .containsExactly("deploy.yml:6: image.volumes[0]: 'db:/srv/db' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)",
+                        "deploy.yml:6: image.volumes[1]: '/a:/b:rw' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)");
     }
 }
