@@ -10,6 +10,12 @@ import java.util.Locale;
 
 @Command(name = "releases", description = "The ledger, newest first: deploys, rollbacks and failures.")
 class ReleasesCommand extends EnvCommand {
+    /** Container releases keep their directories; this shows each release's image (IMAGE file, size from the first host's engine) with them. */
+    @Override
+    boolean containersSupported() {
+        return true;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         List<Operations.ReleaseRow> rows;
@@ -31,21 +37,32 @@ class ReleasesCommand extends EnvCommand {
             return 0;
         }
         PrintWriter out = out();
+        boolean images = env().containers();
         String fmt = "%-2s %-15s %-4s %-9s %-12s %-14s %-13s %-12s %-21s %s";
         Style style = output.style();
-        out.println(style.bold(String.format(Locale.ROOT, fmt, "", "RELEASE", "BAD", "EVENT", "OUTCOME", "REF", "SHA", "BY", "FINISHED", "ON DISK")));
+        String head = String.format(Locale.ROOT, fmt, "", "RELEASE", "BAD", "EVENT", "OUTCOME", "REF", "SHA", "BY", "FINISHED", "ON DISK");
+        // container releases: the image each directory names, as the first host's engine has it
+        out.println(style.bold(images ? head + String.format(Locale.ROOT, " %-20s %s", "DIGEST", "SIZE") : head));
         // colored after padding, so the escape codes do not count as column width
         fmt = "%-2s %-15s %s %-9s %s %-14s %-13s %-12s %-21s %s";
         boolean marked = false;
         for (Operations.ReleaseRow r : rows) {
             boolean mark = r.current() && !marked;
             marked |= mark;
-            out.println(String.format(Locale.ROOT, fmt, mark ? style.green("*") + " " : "", r.release(), r.bad() ? style.red("bad ") : "    ",
+            String line = String.format(Locale.ROOT, fmt, mark ? style.green("*") + " " : "", r.release(), r.bad() ? style.red("bad ") : "    ",
                     r.event(), outcome(style, r.outcome(), 12),
-                    r.ref() == null ? "-" : r.ref(), StatusCommand.shortSha(r.sha()), r.user(), r.finished(), r.present() ? "yes" : "no"));
+                    r.ref() == null ? "-" : r.ref(), StatusCommand.shortSha(r.sha()), r.user(), r.finished(), r.present() ? "yes" : "no");
+            // "yes"/"no" under ON DISK, padded to its width
+            if (images) line += " ".repeat(r.present() ? 4 : 5) + String.format(Locale.ROOT, " %-20s %s", imageColumn(r), r.image() == null ? "-"
+                    : r.image().onHost() ? io.djdeploy.container.ReleaseImages.size(r.image().sizeBytes()) : "not on host");
+            out.println(line);
         }
         if (rows.isEmpty()) out.println("(no deploys recorded yet)");
         return 0;
+    }
+
+    private static String imageColumn(Operations.ReleaseRow r) {
+        return r.image() == null ? "-" : io.djdeploy.container.ReleaseImages.shortDigest(r.image().digest());
     }
 
     /** A ledger outcome padded to {@code width}, green for success, red for a failure, yellow otherwise. */

@@ -8,6 +8,12 @@ import java.util.List;
 
 @Command(name = "status", description = "Current release, ref, sha, deployed at/by, health and lock, per host.")
 class StatusCommand extends EnvCommand {
+    /** Container releases keep their directories; this shows the current release's image (IMAGE file, size from the host's engine) with them. */
+    @Override
+    boolean containersSupported() {
+        return true;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Operations ops = operations(env());
@@ -35,6 +41,8 @@ class StatusCommand extends EnvCommand {
                 out.println("  current:  " + s.current()
                         + (s.revision() != null ? "  ref " + s.revision().ref() + "  sha " + shortSha(s.revision().sha()) : ""));
                 if (s.revision() != null) out.println("  deployed: " + s.revision().deployedAt() + " by " + s.revision().user());
+                if (s.image() != null) out.println("  image:    " + s.image().describe());
+                else if (env().containers()) out.println("  image:    " + style.yellow("unknown") + " (the release directory has no IMAGE file)");
             }
             if (s.web() != null) out.println("  web:      " + s.web());
             if (Boolean.TRUE.equals(s.maintenance())) {

@@ -1,5 +1,6 @@
 package io.djdeploy.pipeline;
 
+import io.djdeploy.container.ReleaseImages;
 import io.djdeploy.step.Identity;
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.HostConfig;
@@ -10,6 +11,7 @@ import io.djdeploy.release.LockInfo;
 import io.djdeploy.release.ReleaseLayout;
 import io.djdeploy.release.Revision;
 import io.djdeploy.release.Staleness;
+import io.djdeploy.remote.Command;
 import io.djdeploy.remote.Transport;
 import io.djdeploy.remote.TransportException;
 import io.djdeploy.web.HealthCheck;
@@ -44,8 +46,15 @@ public final class Operations {
         ops.warnings().forEach(w -> warnings.add(host + ": " + w));
     }
 
+    /** @param image runtime container: the image of the current release (absent otherwise) */
     public record HostStatus(String host, List<String> roles, String current, Revision revision, LockInfo lock,
-                             LedgerEntry last, HealthCheck.Result health, String error, String web, Boolean maintenance) {}
+                             LedgerEntry last, HealthCheck.Result health, String error, String web, Boolean maintenance,
+                             ReleaseImages.ReleaseImage image) {
+        public HostStatus(String host, List<String> roles, String current, Revision revision, LockInfo lock,
+                          LedgerEntry last, HealthCheck.Result health, String error, String web, Boolean maintenance) {
+            this(host, roles, current, revision, lock, last, health, error, web, maintenance, null);
+        }
+    }
 
     public List<HostStatus> status() throws InterruptedException {
         List<HostStatus> out = new ArrayList<>();
@@ -54,7 +63,17 @@ public final class Operations {
                 HostOps ops = new HostOps(t, new ReleaseLayout(env.deployTo()));
                 t.connect();
                 String current = ops.currentRelease();
-                Revision rev = current == null ? null : ops.revision(current);
+                Revision rev = null;
+                ReleaseImages.ReleaseImage image = null;
+                if (current != null && env.containers()) {
+                    // the image's facts ride in the REVISION read: no extra round trip
+                    String[] parts = split(t.run(Command.of("cat", ops.layout().revision(current)).quiet().orTrue()
+                            .andAlso(Command.echo(IMAGES_MARK)).andAlso(ReleaseImages.listing(ops.layout(), List.of(current)))).stdout());
+                    rev = Revision.parse(parts[0]);
+                    image = ReleaseImages.parse(parts[1]).images().get(current);
+                } else if (current != null) {
+                    rev = ops.revision(current);
+                }
                 LockInfo lock = ops.readLock();
                 List<LedgerEntry> ledger = ops.ledger();
                 collect(hc.host(), ops);
@@ -72,7 +91,7 @@ public final class Operations {
                 }
                 // web hosts only: the maintenance page is nginx's
                 Boolean maintenance = hc.hasRole(HostConfig.WEB) ? Maintenance.isOn(t, ops.layout()) : null;
-                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), current, rev, lock, last, health, null, web, maintenance));
+                out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), current, rev, lock, last, health, null, web, maintenance, image));
             } catch (TransportException e) {
                 out.add(new HostStatus(hc.host(), List.copyOf(hc.roles()), null, null, null, null, null, e.getMessage(), null, null));
             }
@@ -80,9 +99,22 @@ public final class Operations {
         return out;
     }
 
-    /** A release as the ledger and the host's directory know it. */
+    /** Separates a command's REVISION text from the image listing after it. */
+    static final String IMAGES_MARK = "@@djdeploy-images";
+
+    /** The text before and after the {@link #IMAGES_MARK} line. */
+    static String[] split(String out) {
+        int at = out.indexOf(IMAGES_MARK + "\n");
+        if (at < 0) return new String[] {out, ""};
+        return new String[] {out.substring(0, at), out.substring(at + IMAGES_MARK.length() + 1)};
+    }
+
+    /**
+     * A release as the ledger and the host's directory know it.
+     * @param image runtime container: the image its directory names (absent otherwise, or when the directory is gone)
+     */
     public record ReleaseRow(String release, String event, String outcome, String ref, String sha, String user,
-                             String finished, boolean present, boolean current, boolean bad) {}
+                             String finished, boolean present, boolean current, boolean bad, ReleaseImages.ReleaseImage image) {}
 
     /** The first host's ledger, newest first, with which releases are still on disk. */
     public List<ReleaseRow> releases() throws TransportException, InterruptedException {
@@ -90,7 +122,16 @@ public final class Operations {
         try (Transport t = transports.apply(hc)) {
             HostOps ops = new HostOps(t, new ReleaseLayout(env.deployTo()));
             t.connect();
-            List<String> present = ops.completeReleases();
+            List<String> present;
+            java.util.Map<String, ReleaseImages.ReleaseImage> images = java.util.Map.of();
+            if (env.containers()) {
+                // the same one command lists the complete releases and, with them, their images
+                ReleaseImages.Listing l = ReleaseImages.parse(t.run(ReleaseImages.listing(ops.layout(), null)).stdout());
+                present = ops.releaseIds(l.complete());
+                images = l.images();
+            } else {
+                present = ops.completeReleases();
+            }
             String current = ops.currentRelease();
             List<LedgerEntry> ledger = ops.ledger();
             collect(hc.host(), ops);
@@ -106,7 +147,7 @@ public final class Operations {
                 // a run's "started" line shows only when the run never finished (it was killed)
                 if (LedgerEntry.STARTED.equals(e.outcome()) && finished.contains(e.event() + " " + e.release())) continue;
                 rows.add(new ReleaseRow(e.release(), e.event(), e.outcome(), e.ref(), e.sha(), e.user(), e.finished(),
-                        present.contains(e.release()), e.release().equals(current), bad.contains(e.release())));
+                        present.contains(e.release()), e.release().equals(current), bad.contains(e.release()), images.get(e.release())));
             }
             return rows;
         }

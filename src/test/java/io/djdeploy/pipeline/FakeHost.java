@@ -54,6 +54,8 @@ final class FakeHost implements Transport {
     private final java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, String> files = new ConcurrentHashMap<>();
     private final TreeSet<String> releases = new TreeSet<>();
+    /** The host's Docker Engine: images by repository@digest, with their size. */
+    private final Map<String, Long> engine = new ConcurrentHashMap<>();
     private volatile String current;
     private volatile String lockInfo;
     private volatile boolean closed;
@@ -82,6 +84,16 @@ final class FakeHost implements Transport {
         synchronized (releases) {
             releases.add(id);
         }
+        return this;
+    }
+
+    /**
+     * A container release's IMAGE file ({@code repository@digest}) and, with a size, the image in
+     * the host's engine (null: pruned, or never pulled).
+     */
+    FakeHost image(String id, String reference, Long size) {
+        files.put(deployTo + "/releases/" + id + "/IMAGE", reference + "\n");
+        if (size != null) engine.put(reference, size);
         return this;
     }
 
@@ -307,6 +319,7 @@ final class FakeHost implements Transport {
         String s = plain(command.script());
         String stdin = command.stdin() == null ? null : new String(command.stdin(), StandardCharsets.UTF_8);
         String lock = deployTo + "/.djdeploy/lock";
+        if (s.contains("\"$d/IMAGE\"")) return ok(imageListing(s));               // ReleaseImages.listing
         if (s.contains("grep -q -F --") && s.contains(lock)) {                        // unlock, only our own
             String runId = s.substring(s.indexOf("grep -q -F -- ") + 14).split(" ")[0];
             if (lockInfo != null && lockInfo.contains(runId)) lockInfo = null;
@@ -389,6 +402,38 @@ final class FakeHost implements Transport {
             }
         }
         return ok("");
+    }
+
+    private static final Pattern FOR_IDS = Pattern.compile("for d in ([^;]+);");
+
+    /**
+     * ReleaseImages.listing, alone or after a REVISION read and its mark (status): the complete
+     * releases, their IMAGE lines, then one size line per image the engine has.
+     */
+    private String imageListing(String s) {
+        StringBuilder out = new StringBuilder();
+        if (s.startsWith("cat ")) {
+            String text = files.get(s.substring(4).split(" ")[0]);
+            out.append(text == null ? "" : text).append('\n');
+        }
+        if (s.contains(Operations.IMAGES_MARK)) out.append(Operations.IMAGES_MARK).append('\n');
+        Matcher m = FOR_IDS.matcher(s);
+        if (!m.find()) throw new AssertionError("no release loop in " + s);
+        List<String> ids = m.group(1).strip().equals("*") ? releases() : Arrays.asList(m.group(1).strip().split(" "));
+        List<String> refs = new ArrayList<>();
+        for (String id : ids) {
+            String rel = deployTo + "/releases/" + id;
+            if (!files.containsKey(rel + "/REVISION")) continue;
+            out.append("release ").append(id).append('\n');
+            String image = files.get(rel + "/IMAGE");
+            if (image == null || image.isBlank()) continue;
+            String ref = image.strip().split("\n")[0];
+            out.append("image ").append(id).append(' ').append(ref).append('\n');
+            refs.add(ref);
+        }
+        // one docker image inspect for all of them
+        for (String ref : refs) if (engine.containsKey(ref)) out.append("size ").append(engine.get(ref)).append(' ').append(ref).append('\n');
+        return out.toString();
     }
 
     static CommandResult ok(String stdout) {
