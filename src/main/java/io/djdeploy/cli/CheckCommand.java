@@ -11,6 +11,12 @@ class CheckCommand extends EnvCommand {
     @Mixin
     RefMixin ref;
 
+    /** A container release is checked as it deploys: built, pulled, its release directory removed again. */
+    @Override
+    boolean containersSupported() {
+        return true;
+    }
+
     @Override
     public Integer call() {
         ref.check();

@@ -141,7 +141,8 @@ class MigrationsCommand implements Callable<Integer> {
 
     private MigrationPlan analyzeRemote() {
         ref.check();
-        EnvironmentConfig env = filter.apply(config.environment(environment));
+        // a container release's plan comes from the helper inside its image (Pipelines.analyze(env))
+        EnvironmentConfig env = filter.apply(config.environment(environment, true));
         EventSink sink = output.json() ? EventSink.NONE
                 : new TextRenderer(spec.commandLine().getOut(), output.verbose, redactor, output.style());
         try (Deployer d = new Deployer(env, filter.transports(env), sink, redactor,
