@@ -47,7 +47,7 @@ class LocalDeployIT {
         assertThat(page.body()).contains("Hello from v1");
         assertThat(site.get("/healthz/").headers().firstValue("X-Release")).contains(id);
         assertThat(Files.readString(site.site.deployTo().resolve("releases/" + id + "/REVISION")))
-                .contains("id=" + id, "ref=v1", "sha=6e1b6bc46e7ab2751b0444b485a276c12a90fe36");
+                .contains("id=" + id, "ref=v1", "sha=61722d327d9a5aa49776f1fffd5ddf04a8ddf735");
         assertThat(Files.readSymbolicLink(site.site.deployTo().resolve("current")).toString()).isEqualTo("releases/" + id);
         List<LedgerEntry> ledger = site.ledger();
         // the "started" line (written before PREPARE changes anything), then the result

@@ -17,15 +17,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A fleet from scripts/testhosts: real sshd, nginx, supervisor per 127.0.0.x host. */
+/**
+ * A fleet from scripts/testhosts: real sshd, nginx, supervisor per 127.0.0.x host; with
+ * {@code containers}, each host also runs its own Docker Engine (scripts/testhosts up --containers).
+ */
 final class TestHosts implements AutoCloseable {
     final Path dir;
+    final boolean containers;
     final List<String> addresses = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     TestHosts(Path dir, int n) throws IOException, InterruptedException {
+        this(dir, n, false);
+    }
+
+    TestHosts(Path dir, int n, boolean containers) throws IOException, InterruptedException {
         this.dir = dir;
-        script("up", String.valueOf(n), "--dir", dir.toString());
+        this.containers = containers;
+        if (containers) script("up", String.valueOf(n), "--dir", dir.toString(), "--containers");
+        else script("up", String.valueOf(n), "--dir", dir.toString());
         for (String line : Files.readAllLines(dir.resolve("hosts.txt"))) {
             if (!line.isBlank()) addresses.add(line.split(" ")[0]);
         }
@@ -127,6 +137,32 @@ final class TestHosts implements AutoCloseable {
             throw new IOException("on " + address + ": " + command + " failed:\n" + out);
         }
         return out;
+    }
+
+    /**
+     * Runs a command on a host over real SSH (its key, strict known_hosts), as djdeploy's
+     * commands arrive: in the host's namespace with sshd's environment (so {@code docker} talks
+     * to the host's own engine). Returns the exit code and the output, stderr included.
+     */
+    Site.Run ssh(String address, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ssh", "-F", "/dev/null", "-i", dir.resolve("client_key").toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+                "-o", "UserKnownHostsFile=" + dir.resolve("known_hosts"), "-o", "GlobalKnownHostsFile=/dev/null",
+                "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR", "root@" + address, command)
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("ssh " + address + " " + command + ": no end after 2 minutes:\n" + out);
+        }
+        return new Site.Run(p.exitValue(), out);
+    }
+
+    /** A line of DIR/containerhost.env (up --containers): DJDEPLOY_TEST_REGISTRY, DJDEPLOY_TEST_BASE_IMAGE, DOCKER_HOST. */
+    String containerhost(String name) throws IOException {
+        return Files.readAllLines(dir.resolve("containerhost.env")).stream().filter(l -> l.startsWith(name + "="))
+                .map(l -> l.substring(name.length() + 1)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("containerhost.env has no " + name));
     }
 
     /** A link's target on a host, by its path on the host (e.g. /run/demo/web.sock), or null. */

@@ -41,6 +41,9 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
     @Target(ElementType.PARAMETER)
     @interface Hosts {
         int value() default 1;
+
+        /** Each host also runs its own Docker Engine (scripts/testhosts up --containers). */
+        boolean containers() default false;
     }
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TestHostsExtension.class);
@@ -60,11 +63,12 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
         try {
             if (t == TestHosts.class) {
                 int n = p.findAnnotation(Hosts.class).map(Hosts::value).orElse(1);
+                boolean containers = p.findAnnotation(Hosts.class).map(Hosts::containers).orElse(false);
                 Resources r = resources(classContext(c));
                 TestHosts hosts = r.find(TestHosts.class);
                 if (hosts == null) {
                     Path dir = Files.createTempDirectory(prefix(c));
-                    hosts = r.add(new TestHosts(dir, n), dir);
+                    hosts = r.add(new TestHosts(dir, n, containers), dir);
                 }
                 if (hosts.addresses.size() != n) {
                     throw new ParameterResolutionException("the class's fleet has " + hosts.addresses.size() + " hosts, asked for " + n);
@@ -154,6 +158,7 @@ final class TestHostsExtension implements ParameterResolver, AfterTestExecutionC
                             // no web logs yet
                         }
                         tail(out, host.resolve("log/nginx/error.log"));
+                        tail(out, host.resolve("log/dockerd.log"));
                         tail(out, host.resolve("srv/demo/.djdeploy/history.jsonl"), LEDGER_TAIL);
                     }
                 } else if (a instanceof Postgres pg) {
