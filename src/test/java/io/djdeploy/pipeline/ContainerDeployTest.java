@@ -161,6 +161,31 @@ class ContainerDeployTest {
     }
 
     @Test
+    void aHostsPrepareIsOneRoundTripAndTheBuilderThree() throws Exception {
+        // given: each host notes its round-trip count when the pull and when REVISION's write are answered
+        setUp("");
+        Map<String, List<Integer>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        for (FakeHost h : hosts.values()) {
+            h.on("docker pull -q", (fh, c) -> {
+                seen.computeIfAbsent(fh.host(), k -> new CopyOnWriteArrayList<>()).add(fh.roundTrips());
+                return FakeHost.ok("");
+            }).on("/.REVISION.tmp", (fh, c) -> {
+                seen.computeIfAbsent(fh.host(), k -> new CopyOnWriteArrayList<>()).add(fh.roundTrips());
+                return FakeHost.ok("");
+            });
+        }
+
+        // when
+        RunResult r = deployer.deploy("v3");
+
+        // then: pull, labels, IMAGE, manifest, static files, helper and REVISION in one remote script
+        assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
+        for (String h : hosts.keySet()) assertThat(seen.get(h)).as(h).hasSize(2).satisfies(l -> assertThat(l.get(0)).isEqualTo(l.get(1)));
+        // build (tree on stdin), the manifest (helper on stdin), label and push
+        assertThat(thisMachine.roundTrips()).isEqualTo(3);
+    }
+
+    @Test
     void reviewClassMigrationsAreGatedAndNoHostKeepsTheRelease() throws Exception {
         // given
         setUp("");
