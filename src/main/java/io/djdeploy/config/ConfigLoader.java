@@ -111,6 +111,7 @@ public final class ConfigLoader {
         DjangoConfig django = s.get(Schema.DJANGO);
         SharedConfig shared = s.get(Schema.SHARED);
         WebConfig web = s.get(Schema.WEB);
+        requireColorCommands(s, web);
         if (web.blueGreen() && !s.has(Schema.HEALTH)) {
             s.sub(Schema.WEB).errorAt(WebSection.STRATEGY, "health.url",
                     "is required with web.strategy blue-green: the new color is checked on its own socket at this URL's path before it gets traffic");
@@ -126,12 +127,36 @@ public final class ConfigLoader {
         SshConfig ssh = s.get(Schema.SSH);
         SwitchConfig switching = s.get(Schema.SWITCH);
         WorkersConfig workers = s.get(Schema.WORKERS);
+        workersForRuntime(s, workers);
         MigrationsConfig migrations = s.get(Schema.MIGRATIONS);
         SafetyConfig safety = new SafetyConfig(s.get(Schema.ROLLBACK), s.get(Schema.LOCK));
         return new EnvironmentConfig(name, app, repo, ref, deployTo, hosts, keep, python, django, shared, web, health,
                 ssh, switching, workers, migrations, safety, s.get(Schema.CHECKS), s.get(Schema.VERIFY), s.get(Schema.NOTIFY),
                 List.copyOf(r.secrets), s.get(Schema.GIT), hooks(r, own, top, self, file),
                 s.get(Schema.RUNTIME), image(s, app, hosts));
+    }
+
+    /**
+     * Blue-green starts and stops colors with web.start/web.stop: given, implied by web.manager,
+     * or, with runtime: container, the color's container (the web layer's default, docs/containers.md).
+     */
+    private static void requireColorCommands(Values s, WebConfig web) {
+        if (!web.blueGreen() || s.get(Schema.RUNTIME) == ReleaseRuntime.CONTAINER) return;
+        Values w = s.sub(Schema.WEB);
+        if (web.start() == null) w.missing(WebSection.START, WebSection.START_MISSING);
+        if (web.stop() == null) w.missing(WebSection.STOP, WebSection.STOP_MISSING);
+    }
+
+    /** workers.restart/beat_restart restart a process manager's programs; containers run workers.command/beat_command instead. */
+    private static void workersForRuntime(Values s, WorkersConfig workers) {
+        Values w = s.sub(Schema.WORKERS);
+        boolean containers = s.get(Schema.RUNTIME) == ReleaseRuntime.CONTAINER;
+        for (Key<String> k : containers ? List.of(WorkersSection.RESTART, WorkersSection.BEAT_RESTART)
+                : List.of(WorkersSection.COMMAND, WorkersSection.BEAT_COMMAND)) {
+            if (w.has(k)) w.error(k, containers
+                    ? "is not used with runtime: container (workers run in containers: set workers.command / workers.beat_command, the Celery command line in the image)"
+                    : "is only used with runtime: container (the virtualenv runtime restarts workers with workers.restart / workers.beat_restart)");
+        }
     }
 
     /** {@code image}: required with runtime container, meaningless without; its builder is one of the hosts. */

@@ -8,9 +8,9 @@ final class WebSection implements Section<WebConfig> {
     static final Key<WebConfig.Strategy> STRATEGY = Key.oneOf("strategy", WebConfig.Strategy.class, WebConfig.Strategy.RESTART);
     static final Key<WebConfig.Manager> MANAGER = Key.oneOf("manager", WebConfig.Manager.class, null);
     static final Key<String> RELOAD = Key.text("reload", null, Rules::command);
-    static final Key<String> START = Key.text("start", null, Rules::colorCommand).documented("from `web.manager`");
-    static final Key<String> STOP = Key.text("stop", null, Rules::colorCommand).documented("from `web.manager`");
-    static final Key<String> LOG = Key.text("log", null, Rules::colorCommand).documented("from `web.manager`, else none");
+    static final Key<String> START = Key.text("start", null, Rules::colorCommand).documented("from `web.manager`, or the color's container (`runtime: container`)");
+    static final Key<String> STOP = Key.text("stop", null, Rules::colorCommand).documented("from `web.manager`, or `docker stop` of the color's container");
+    static final Key<String> LOG = Key.text("log", null, Rules::colorCommand).documented("from `web.manager`, or `docker logs`, else none");
     static final Key<String> SOCKET_DIR = Key.text("socket_dir", null, Rules::absolutePath).documented("`/run/<app>`");
     static final Key<WebConfig.Ports> PORTS = Key.section("ports", new PortsSection());
     static final Key<String> UPSTREAM_FILE = Key.text("upstream_file", null, Rules::absolutePath);
@@ -18,6 +18,8 @@ final class WebSection implements Section<WebConfig> {
     static final Key<Duration> STANDBY = Key.of("standby", Types.durationOrOff(), WebConfig.DEFAULT_STANDBY);
     static final Key<Duration> BOOT_TIMEOUT = Key.duration("boot_timeout", WebConfig.DEFAULT_BOOT_TIMEOUT);
     static final Key<WebConfig.NginxConfig> NGINX = Key.section("nginx", new NginxSection());
+    static final String START_MISSING = "is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl start {app}-web@{color}";
+    static final String STOP_MISSING = "is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl stop {app}-web@{color}";
     /** Keys that mean nothing outside blue-green. */
     private static final List<Key<?>> BLUE_GREEN_ONLY = List.of(START, STOP, LOG, SOCKET_DIR, PORTS, UPSTREAM_FILE, STANDBY);
 
@@ -49,8 +51,7 @@ final class WebSection implements Section<WebConfig> {
                 if (stop == null) stop = manager.stop();
                 if (log == null) log = manager.log();
             }
-            if (start == null) v.missing(START, "is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl start {app}-web@{color}");
-            if (stop == null) v.missing(STOP, "is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl stop {app}-web@{color}");
+            // without start/stop: an error unless runtime: container implies them (ConfigLoader#requireColorCommands)
             if (ports != null && upstreamFile == null) v.errorAt(PORTS, v.path() + ".upstream_file",
                     "is required with web.ports: blue-green over TCP rewrites this nginx upstream include and reloads nginx");
             if (ports != null && nginx == null) v.errorAt(PORTS, v.path() + ".nginx",

@@ -26,6 +26,8 @@ public final class DockerCommands {
     public static final String LABEL_MANIFEST = "io.djdeploy.manifest";
     /** Where a web container sees the host's socket directory (shared with nginx). */
     public static final String SOCKET_MOUNT = "/run/djdeploy";
+    /** Where the release tree is in an image (init's Dockerfile: WORKDIR /app, COPY . .). */
+    public static final String APP_DIR = "/app";
     /** The docker label every container djdeploy starts carries: its app, so pruning touches nothing else. */
     public static final String LABEL_APP = "io.djdeploy.app";
 
@@ -139,6 +141,20 @@ public final class DockerCommands {
             mounts = Map.copyOf(new TreeMap<>(mounts));
         }
 
+        /**
+         * An environment's containers: its env file, its shared dirs and files mounted where the
+         * release tree has them in the image ({@link #APP_DIR}, where init's Dockerfile copies the
+         * code), read-only with a private /tmp, and the host's network (no bridge needed; a
+         * database on the host's loopback stays reachable).
+         */
+        public static ContainerSpec of(io.djdeploy.config.EnvironmentConfig env) {
+            Map<String, String> mounts = new TreeMap<>();
+            List<String> shared = new ArrayList<>(env.shared().dirs());
+            shared.addAll(env.shared().files());
+            for (String p : shared) mounts.put(env.deployTo() + "/shared/" + p, APP_DIR + "/" + p);
+            return new ContainerSpec(env.app(), env.django().envFile(), mounts, true, "host");
+        }
+
         List<String> options() {
             List<String> a = new ArrayList<>(List.of("--label", LABEL_APP + "=" + app, "--network", network));
             if (readOnly) a.addAll(List.of("--read-only", "--tmpfs", "/tmp"));
@@ -157,32 +173,87 @@ public final class DockerCommands {
      * SWITCH: the color's container, serving gunicorn on {@code <socketDir>/<socketFile>} (the
      * host's directory, mounted at {@link #SOCKET_MOUNT}). It restarts with the engine unless
      * stopped, so a host's reboot brings the live color back.
+     *
+     * @param imageRef the image: a name, or a {@link Shell#var} holding the reference read on the host
      */
-    public static Command runWeb(ContainerSpec rt, ImageConfig image, String releaseId, String color, String socketDir, String socketFile) {
-        List<String> a = new ArrayList<>(List.of("docker", "run", "-d", "--name", webContainer(rt.app(), color),
+    public static Command runWeb(ContainerSpec rt, Object imageRef, String releaseId, String color, String socketDir, String socketFile) {
+        List<Object> a = new ArrayList<>(List.of("docker", "run", "-d", "--name", webContainer(rt.app(), color),
                 "--restart", "unless-stopped", "--label", LABEL_RELEASE + "=" + releaseId));
         a.addAll(rt.options());
         a.addAll(List.of("-v", socketDir + ":" + SOCKET_MOUNT,
-                "-e", "GUNICORN_CMD_ARGS=--bind unix:" + SOCKET_MOUNT + "/" + socketFile, image.name(releaseId)));
-        return Command.of(a);
+                "-e", "GUNICORN_CMD_ARGS=--bind unix:" + SOCKET_MOUNT + "/" + socketFile, imageRef));
+        return Command.of(a.toArray());
     }
+
+    /** The file of a container release's directory that names its image (the pulled reference, with its digest). */
+    public static final String IMAGE_FILE = "IMAGE";
+
+    /**
+     * {@code djdeploy_image=$(cat RELEASE_DIR/IMAGE)}: the image a release runs, as PREPARE
+     * recorded it on this host, so a color or a worker of release X runs exactly the image X
+     * pulled (also on a rollback, long after its tag could have moved in the registry).
+     * {@code releaseDir} is shell text: a quoted path, or a template's {@code {release_path}}.
+     */
+    static Command readImage(String releaseDirShell) {
+        return Command.assign(IMAGE_VAR, Command.sh("cat " + releaseDirShell + "/" + IMAGE_FILE));
+    }
+
+    private static final String IMAGE_VAR = "djdeploy_image";
 
     /**
      * The blue-green strategy's {@code web.start} for containers: the color's container
-     * replaced by one of release {@code {release}}, serving on {@code <socketDir>/{color}.sock}.
-     * The blue-green machinery (boot, probe on the color's socket, web.sock swap, standby timer)
-     * fills {@code {color}} and {@code {release}} (each quoted) as it does for services, so the
-     * container SWITCH is the same switch (docs/containers.md).
+     * replaced by one of release {@code {release}} (its image from {@code {release_path}/IMAGE}),
+     * serving on {@code <socketDir>/{color}.sock}. The blue-green machinery (boot, probe on
+     * the color's socket, web.sock swap, standby timer) fills {@code {color}}, {@code {release}}
+     * and {@code {release_path}} (each quoted) as it does for services, so the container SWITCH
+     * is the same switch (docs/containers.md).
      */
-    public static String webStartTemplate(ContainerSpec rt, ImageConfig image, String socketDir) {
+    public static String webStartTemplate(ContainerSpec rt, String socketDir) {
         // a container of that color left from an earlier run (stopped or crashed) would hold its name
         return Command.of("docker", "rm", "-f", webContainer(rt.app(), "{color}")).silent().orTrue()
-                .andAlso(runWeb(rt, image, "{release}", "{color}", socketDir, "{color}.sock")).script();
+                .andAlso(readImage("{release_path}")
+                        .then(runWeb(rt, Shell.var(IMAGE_VAR), "{release}", "{color}", socketDir, "{color}.sock"))).script();
     }
 
     /** {@code web.stop} for containers: gunicorn's graceful stop (TERM, then KILL after {@code graceSeconds}). */
     public static String webStopTemplate(String app, int graceSeconds) {
         return Command.of("docker", "stop", "-t", String.valueOf(graceSeconds), webContainer(app, "{color}")).script();
+    }
+
+    /** {@code web.log} for containers: what the color's gunicorn printed last (shown when its boot check fails). */
+    public static String webLogTemplate(String app) {
+        return Command.of("docker", "logs", "--tail", "30", webContainer(app, "{color}")).script();
+    }
+
+    /** The Celery container of a host: {@code <app>-worker} or {@code <app>-beat}. */
+    public static String workerContainer(String app, String kind) {
+        return app + "-" + kind;
+    }
+
+    /**
+     * WORKERS: the host's Celery container {@code <app>-<kind>} replaced by one of the release
+     * in {@code releaseDir} running {@code command}: the old one stopped first with
+     * {@code docker stop -t grace} (TERM: Celery's warm shutdown lets running tasks finish,
+     * docs/celery.md), then removed, then the new one started. {@code exec} makes Celery the
+     * container's main process, so the next stop's TERM reaches it, not a shell.
+     */
+    public static Command replaceWorker(ContainerSpec rt, String releaseDir, String releaseId, String kind, String command, int graceSeconds) {
+        String name = workerContainer(rt.app(), kind);
+        List<Object> run = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--restart", "unless-stopped",
+                "--label", LABEL_RELEASE + "=" + releaseId));
+        run.addAll(rt.options());
+        run.addAll(List.of(Shell.var(IMAGE_VAR), "sh", "-c", "exec " + command));
+        return Command.of("docker", "stop", "-t", String.valueOf(graceSeconds), name).silent().orTrue()
+                .andAlso(Command.of("docker", "rm", "-f", name).silent().orTrue())
+                .andAlso(readImage(Shell.quote(releaseDir)).then(Command.of(run.toArray())));
+    }
+
+    /**
+     * FINALIZE: this app's stopped containers (a retired color, a replaced worker) are removed,
+     * so they hold no image that the prune after them should remove; running ones are untouched.
+     */
+    public static Command pruneContainers(String app) {
+        return Command.of("docker", "container", "prune", "-f", "--filter", "label=" + LABEL_APP + "=" + app).silent();
     }
 
     /** GATE and MIGRATE: a one-off container of the release's image running {@code args} (removed when done). */

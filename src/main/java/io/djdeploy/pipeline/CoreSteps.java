@@ -303,10 +303,10 @@ public final class CoreSteps {
             public String name() { return RESTART_WORKERS; }
             public String waitsFor(HostRun h, RunContext ctx) { return "the workers' restart: Celery's warm shutdown lets running tasks finish"; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
-                return ctx.env().workers().restart() != null && h.config().hasRole(io.djdeploy.config.HostConfig.WORKER);
+                return workerCommand(ctx, false) != null && h.config().hasRole(io.djdeploy.config.HostConfig.WORKER);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(templated(ctx.env().workers().restart(), h, ctx));
+                return List.of(worker(h, ctx, false));
             }
         };
     }
@@ -315,12 +315,28 @@ public final class CoreSteps {
         return new Step() {
             public String name() { return RESTART_BEAT; }
             public boolean appliesTo(HostRun h, RunContext ctx) {
-                return ctx.env().workers().beatRestart() != null && h.config().hasRole(io.djdeploy.config.HostConfig.BEAT);
+                return workerCommand(ctx, true) != null && h.config().hasRole(io.djdeploy.config.HostConfig.BEAT);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(templated(ctx.env().workers().beatRestart(), h, ctx));
+                return List.of(worker(h, ctx, true));
             }
         };
+    }
+
+    /** workers.restart / beat_restart, or with runtime: container the command its container runs. */
+    private static String workerCommand(RunContext ctx, boolean beat) {
+        io.djdeploy.config.WorkersConfig w = ctx.env().workers();
+        if (ctx.env().containers()) return beat ? w.beatCommand() : w.command();
+        return beat ? w.beatRestart() : w.restart();
+    }
+
+    /** The restart command; for containers, the worker's container replaced by one of the run's release (docs/celery.md: same order). */
+    private static Command worker(HostRun h, RunContext ctx, boolean beat) {
+        Command c = templated(workerCommand(ctx, beat), h, ctx);
+        if (!ctx.env().containers()) return c;
+        return io.djdeploy.container.DockerCommands.replaceWorker(io.djdeploy.container.DockerCommands.ContainerSpec.of(ctx.env()),
+                h.ops().layout().release(ctx.releaseId()), ctx.releaseId(), beat ? "beat" : "worker", c.script(),
+                (int) ctx.env().workers().stopTimeout().toSeconds());
     }
 
     static Command templated(String template, HostRun h, RunContext ctx) {

@@ -195,7 +195,7 @@ public final class Deployer implements AutoCloseable {
         ctx.releaseId(ReleaseLayout.newId(ctx.started()));
         List<PlannedStep> out = new ArrayList<>();
         List<HostRun> hosts = new ArrayList<>();
-        for (HostConfig hc : env.hosts()) hosts.add(new HostRun(hc, null, new HostOps(null, new ReleaseLayout(env.deployTo()))));
+        for (HostConfig hc : env.hosts()) hosts.add(new HostRun(hc, null, new HostOps(null, ReleaseLayout.of(env))));
         for (Pipelines.PhaseSpec spec : Pipelines.deploy(env)) {
             for (HostRun h : hosts) {
                 for (Step s : spec.steps()) {
@@ -236,7 +236,7 @@ public final class Deployer implements AutoCloseable {
             // a command holding a secret reaches the host's shell on stdin, never on a command line
             Transport t = io.djdeploy.step.PrivateScripts.wrap(transports.apply(hc), redactor);
             t = io.djdeploy.step.Piggyback.wrap(t);   // the "started" line rides on the next command (RunLedger.started)
-            hosts.add(new HostRun(hc, t, new HostOps(t, new ReleaseLayout(env.deployTo()))));
+            hosts.add(new HostRun(hc, t, new HostOps(t, ReleaseLayout.of(env))));
         }
         if (thisMachine != null) ctx.thisMachine(thisMachine);
         Run run = new Run(env, ctx, hosts, events, ledger);

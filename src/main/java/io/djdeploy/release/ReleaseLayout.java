@@ -17,12 +17,22 @@ import java.util.regex.Pattern;
  *   .djdeploy/lock/           present only while someone deploys
  * </pre>
  */
-public record ReleaseLayout(String deployTo) {
+public record ReleaseLayout(String deployTo, boolean containers) {
     public static final Pattern RELEASE_ID = Pattern.compile("\\d{14}");
     private static final DateTimeFormatter ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     // strict: 20260231000000 is no date (the default resolver would quietly read Feb 28)
     private static final DateTimeFormatter ID_PARSE = DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
             .withResolverStyle(java.time.format.ResolverStyle.STRICT);
+
+    /** A release directory with its own venv (runtime virtualenv). */
+    public ReleaseLayout(String deployTo) {
+        this(deployTo, false);
+    }
+
+    /** The layout of an environment's hosts: {@code runtime: container} releases have no venv on the host. */
+    public static ReleaseLayout of(io.djdeploy.config.EnvironmentConfig env) {
+        return new ReleaseLayout(env.deployTo(), env.containers());
+    }
 
     public String current() {
         return deployTo + "/current";
@@ -93,6 +103,15 @@ public record ReleaseLayout(String deployTo) {
     /** Holds the hash of what built the venv; its presence means the venv is complete. */
     public String venvStamp(String id) {
         return venv(id) + "/.djdeploy-venv";
+    }
+
+    /**
+     * The interpreter that runs the helper's host-side commands (the health check): the
+     * release's venv, or for a container release, which has no venv on the host, the host's
+     * python3 (the health check needs nothing but the standard library).
+     */
+    public String helperPython(String id) {
+        return containers ? "python3" : venvPython(id);
     }
 
     public String helper(String id) {

@@ -89,15 +89,16 @@ public final class BlueGreenCommands {
     }
 
     static Command start(EnvironmentConfig env, ReleaseLayout layout, String release, String color) {
-        return Command.sh(Templates.render(env.web().start(), values(env, layout, release, color)));
+        return Command.sh(Templates.render(ContainerColors.start(env), values(env, layout, release, color)));
     }
 
     static Command stop(EnvironmentConfig env, ReleaseLayout layout, String color) {
-        return Command.sh(Templates.render(env.web().stop(), values(env, layout, null, color)));
+        return Command.sh(Templates.render(ContainerColors.stop(env), values(env, layout, null, color)));
     }
 
     static Command log(EnvironmentConfig env, ReleaseLayout layout, String color) {
-        return env.web().log() == null ? null : Command.sh(Templates.render(env.web().log(), values(env, layout, null, color)));
+        String log = ContainerColors.log(env);
+        return log == null ? null : Command.sh(Templates.render(log, values(env, layout, null, color)));
     }
 
     /** Points {@code <deploy_to>/<color>} at the release: temp link + rename, like current. */

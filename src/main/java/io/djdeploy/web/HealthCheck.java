@@ -48,7 +48,7 @@ public final class HealthCheck {
     public static Command command(String host, ReleaseLayout layout, String helperRelease, HealthConfig h, String expectRelease,
                                   int retries, java.time.Duration interval, String unixSocket, String tcp, java.time.Duration deadline,
                                   boolean secretUrl) {
-        List<String> argv = new ArrayList<>(List.of(layout.venvPython(helperRelease), layout.helper(helperRelease), "health",
+        List<String> argv = new ArrayList<>(List.of(layout.helperPython(helperRelease), layout.helper(helperRelease), "health",
                 "--status", String.valueOf(h.status()),
                 "--timeout", seconds(h.timeout().toMillis()),
                 "--retries", String.valueOf(retries),
@@ -80,7 +80,7 @@ public final class HealthCheck {
     /** An extra verification URL: its status, and (when given) a text the body must contain. */
     public static Command extraCommand(String host, ReleaseLayout layout, String helperRelease, HealthConfig base,
                                        io.djdeploy.config.VerifyConfig.Url u, boolean secretUrl) {
-        List<String> argv = new ArrayList<>(List.of(layout.venvPython(helperRelease), layout.helper(helperRelease), "health",
+        List<String> argv = new ArrayList<>(List.of(layout.helperPython(helperRelease), layout.helper(helperRelease), "health",
                 "--status", String.valueOf(u.status()),
                 "--timeout", seconds(base == null ? 5000 : base.timeout().toMillis()), "--retries", "3", "--interval", "0.5",
                 "--mode", u.text() == null ? "off" : "body"));

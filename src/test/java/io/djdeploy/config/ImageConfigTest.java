@@ -170,4 +170,36 @@ class ImageConfigTest {
                 .containsExactly("deploy.yml:6: image.volumes[0]: 'db:/srv/db' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)",
                         "deploy.yml:6: image.volumes[1]: '/a:/b:rw' is not HOST_PATH:CONTAINER_PATH or HOST_PATH:CONTAINER_PATH:ro (absolute paths, no spaces)");
     }
+
+    @Test
+    void containerBlueGreenNeedsNoStartOrStopButTheVirtualenvStillDoes() throws Exception {
+        String web = "web:\n  strategy: blue-green\nhealth:\n  url: http://127.0.0.1/healthz/\n";
+        EnvironmentConfig env = production(HEAD + "runtime: container\nimage:\n  registry: 127.0.0.1:5080\n" + web + hosts());
+
+        // the web layer fills them with the color's container (docs/containers.md); nothing is invented here
+        assertThat(env.web().start()).isNull();
+        assertThat(env.web().stop()).isNull();
+        assertThat(errors(HEAD + web + hosts())).containsExactly(
+                "deploy.yml:4: web.start: is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl start {app}-web@{color}",
+                "deploy.yml:4: web.stop: is required with strategy blue-green (or set web.manager: systemd or supervisor), e.g. systemctl stop {app}-web@{color}");
+    }
+
+    @Test
+    void workersOfContainersRunACommandInTheImageInsteadOfARestart() throws Exception {
+        String web = "web:\n  strategy: blue-green\nhealth:\n  url: http://127.0.0.1/healthz/\n";
+        String container = HEAD + "runtime: container\nimage:\n  registry: 127.0.0.1:5080\n" + web;
+        EnvironmentConfig env = production(container + "workers:\n  command: celery -A shop worker\n  beat_command: celery -A shop beat\n"
+                + "  stop_timeout: 5m\n" + hosts());
+
+        assertThat(env.workers()).isEqualTo(new WorkersConfig(null, null, "celery -A shop worker", "celery -A shop beat", java.time.Duration.ofMinutes(5)));
+        assertThat(errors(container + "workers:\n  restart: supervisorctl restart shop-worker\n" + hosts())).singleElement().asString()
+                .startsWith("deploy.yml:11: workers.restart: is not used with runtime: container");
+        assertThat(errors(HEAD + "workers:\n  command: celery -A shop worker\n" + hosts())).singleElement().asString()
+                .startsWith("deploy.yml:4: workers.command: is only used with runtime: container");
+    }
+
+    /** The environments without the web section ENV ends with. */
+    private static String hosts() {
+        return ENV.substring(0, ENV.indexOf("web:\n"));
+    }
 }

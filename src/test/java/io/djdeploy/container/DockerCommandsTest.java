@@ -57,7 +57,7 @@ class DockerCommandsTest {
 
     @Test
     void theWebContainerServesOnTheColorsSocketWithSecretsOnlyInTheEnvFile() {
-        String script = DockerCommands.runWeb(SPEC, IMAGE, ID, "green", "/run/shop", "green.sock").script();
+        String script = DockerCommands.runWeb(SPEC, IMAGE.name(ID), ID, "green", "/run/shop", "green.sock").script();
 
         assertThat(script).isEqualTo("docker run -d --name shop-web-green --restart unless-stopped --label io.djdeploy.release=20261201060000"
                 + " --label io.djdeploy.app=shop --network none --read-only --tmpfs /tmp --env-file /etc/shop/shop.env"
@@ -76,14 +76,37 @@ class DockerCommandsTest {
 
     @Test
     void blueGreensStartAndStopForContainersCarryTheColorAndReleasePlaceholders() {
-        String start = DockerCommands.webStartTemplate(SPEC, IMAGE, "/run/shop");
+        String start = DockerCommands.webStartTemplate(SPEC, "/run/shop");
 
-        // filled by the blue-green strategy like any web.start: {color} and {release}, each value quoted
-        assertThat(start).isEqualTo("docker rm -f 'shop-web-{color}' >/dev/null 2>&1 || true; docker run -d --name 'shop-web-{color}'"
+        // filled by the blue-green strategy like any web.start: {color}, {release} and {release_path}, each value quoted;
+        // the image is the one the release's directory names (IMAGE: what PREPARE pulled, with its digest)
+        assertThat(start).isEqualTo("docker rm -f 'shop-web-{color}' >/dev/null 2>&1 || true;"
+                + " djdeploy_image=$(cat {release_path}/IMAGE) && docker run -d --name 'shop-web-{color}'"
                 + " --restart unless-stopped --label 'io.djdeploy.release={release}' --label io.djdeploy.app=shop --network none"
                 + " --read-only --tmpfs /tmp --env-file /etc/shop/shop.env -v /srv/shop/shared/media:/app/media -v /run/shop:/run/djdeploy"
-                + " -e 'GUNICORN_CMD_ARGS=--bind unix:/run/djdeploy/{color}.sock' 'registry.example.com:5000/shop:{release}'");
+                + " -e 'GUNICORN_CMD_ARGS=--bind unix:/run/djdeploy/{color}.sock' \"$djdeploy_image\"");
         assertThat(DockerCommands.webStopTemplate("shop", 30)).isEqualTo("docker stop -t 30 'shop-web-{color}'");
+        assertThat(DockerCommands.webLogTemplate("shop")).isEqualTo("docker logs --tail 30 'shop-web-{color}'");
+    }
+
+    @Test
+    void aWorkerIsStoppedGracefullyThenReplacedByOneOfTheReleasesImage() {
+        String script = DockerCommands.replaceWorker(SPEC, "/srv/it's/releases/" + ID, ID, "worker", "celery -A shop worker -n w@%h", 60).script();
+
+        // stop (TERM: Celery's warm shutdown, then KILL after 60 s), remove, then run: never two workers of one host at once
+        assertThat(script).isEqualTo("docker stop -t 60 shop-worker >/dev/null 2>&1 || true; docker rm -f shop-worker >/dev/null 2>&1 || true;"
+                + " djdeploy_image=$(cat '/srv/it'\\''s/releases/20261201060000'/IMAGE) && docker run -d --name shop-worker --restart unless-stopped"
+                + " --label io.djdeploy.release=20261201060000 --label io.djdeploy.app=shop --network none --read-only --tmpfs /tmp"
+                + " --env-file /etc/shop/shop.env -v /srv/shop/shared/media:/app/media \"$djdeploy_image\""
+                + " sh -c 'exec celery -A shop worker -n w@%h'");
+        assertThat(DockerCommands.replaceWorker(SPEC, "/srv/shop/releases/" + ID, ID, "beat", "celery -A shop beat", 60).script())
+                .contains("docker stop -t 60 shop-beat ", "--name shop-beat ");
+    }
+
+    @Test
+    void stoppedContainersOfTheAppArePrunedAndNothingElse() {
+        assertThat(DockerCommands.pruneContainers("shop").script())
+                .isEqualTo("docker container prune -f --filter label=io.djdeploy.app=shop >/dev/null 2>&1");
     }
 
     @Test
