@@ -106,8 +106,9 @@ public final class Pipelines {
         return barrier(phase, HookSteps.at(point));
     }
 
+    /** runtime: container also prunes the app's stopped containers and images beyond keep_releases (ImagePrune: only there). */
     static final PhaseSpec FINALIZE = bestEffort(Phase.FINALIZE,
-            CoreSteps.cleanup(), StaticArchive.prune());
+            CoreSteps.cleanup(), StaticArchive.prune(), new io.djdeploy.container.ImagePrune());
 
     public static List<PhaseSpec> deploy() {
         return List.of(
