@@ -106,9 +106,14 @@ public final class Pipelines {
         return barrier(phase, HookSteps.at(point));
     }
 
-    /** runtime: container also prunes the app's stopped containers and images beyond keep_releases (ImagePrune: only there). */
     static final PhaseSpec FINALIZE = bestEffort(Phase.FINALIZE,
-            CoreSteps.cleanup(), StaticArchive.prune(), new io.djdeploy.container.ImagePrune());
+            CoreSteps.cleanup(), StaticArchive.prune());
+    /**
+     * runtime: container: the release directories' cleanup as above, then the app's stopped
+     * containers and its images beyond keep_releases (never the run's or the previous release's).
+     */
+    static final PhaseSpec CONTAINER_FINALIZE = bestEffort(Phase.FINALIZE,
+            CoreSteps.cleanup(), new io.djdeploy.container.ImagePrune());
 
     public static List<PhaseSpec> deploy() {
         return List.of(
