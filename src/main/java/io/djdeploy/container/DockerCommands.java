@@ -26,8 +26,6 @@ public final class DockerCommands {
     public static final String LABEL_MANIFEST = "io.djdeploy.manifest";
     /** Where a web container sees the host's socket directory (shared with nginx). */
     public static final String SOCKET_MOUNT = "/run/djdeploy";
-    /** Where the release tree is in an image (init's Dockerfile: WORKDIR /app, COPY . .). */
-    public static final String APP_DIR = "/app";
     /** The docker label every container djdeploy starts carries: its app, so pruning touches nothing else. */
     public static final String LABEL_APP = "io.djdeploy.app";
 
@@ -141,20 +139,6 @@ public final class DockerCommands {
             mounts = Map.copyOf(new TreeMap<>(mounts));
         }
 
-        /**
-         * An environment's containers: its env file, its shared dirs and files mounted where the
-         * release tree has them in the image ({@link #APP_DIR}, where init's Dockerfile copies the
-         * code), read-only with a private /tmp, and the host's network (no bridge needed; a
-         * database on the host's loopback stays reachable).
-         */
-        public static ContainerSpec of(io.djdeploy.config.EnvironmentConfig env) {
-            Map<String, String> mounts = new TreeMap<>();
-            List<String> shared = new ArrayList<>(env.shared().dirs());
-            shared.addAll(env.shared().files());
-            for (String p : shared) mounts.put(env.deployTo() + "/shared/" + p, APP_DIR + "/" + p);
-            return new ContainerSpec(env.app(), env.django().envFile(), mounts, true, "host");
-        }
-
         List<String> options() {
             List<String> a = new ArrayList<>(List.of("--label", LABEL_APP + "=" + app, "--network", network));
             if (readOnly) a.addAll(List.of("--read-only", "--tmpfs", "/tmp"));
@@ -185,9 +169,6 @@ public final class DockerCommands {
         return Command.of(a.toArray());
     }
 
-    /** The file of a container release's directory that names its image (the pulled reference, with its digest). */
-    public static final String IMAGE_FILE = "IMAGE";
-
     /**
      * {@code djdeploy_image=$(cat RELEASE_DIR/IMAGE)}: the image a release runs, as PREPARE
      * recorded it on this host, so a color or a worker of release X runs exactly the image X
@@ -195,7 +176,7 @@ public final class DockerCommands {
      * {@code releaseDir} is shell text: a quoted path, or a template's {@code {release_path}}.
      */
     static Command readImage(String releaseDirShell) {
-        return Command.assign(IMAGE_VAR, Command.sh("cat " + releaseDirShell + "/" + IMAGE_FILE));
+        return Command.assign(IMAGE_VAR, Command.sh("cat " + releaseDirShell + "/" + ImagePull.IMAGE_FILE));
     }
 
     private static final String IMAGE_VAR = "djdeploy_image";

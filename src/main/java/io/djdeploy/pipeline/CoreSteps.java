@@ -334,7 +334,7 @@ public final class CoreSteps {
     private static Command worker(HostRun h, RunContext ctx, boolean beat) {
         Command c = templated(workerCommand(ctx, beat), h, ctx);
         if (!ctx.env().containers()) return c;
-        return io.djdeploy.container.DockerCommands.replaceWorker(io.djdeploy.container.DockerCommands.ContainerSpec.of(ctx.env()),
+        return io.djdeploy.container.DockerCommands.replaceWorker(io.djdeploy.container.AppContainers.spec(ctx.env(), h.ops().layout()),
                 h.ops().layout().release(ctx.releaseId()), ctx.releaseId(), beat ? "beat" : "worker", c.script(),
                 (int) ctx.env().workers().stopTimeout().toSeconds());
     }

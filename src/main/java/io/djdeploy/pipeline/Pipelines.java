@@ -180,7 +180,7 @@ public final class Pipelines {
                 SWITCH,
                 WORKERS,
                 hooks(Phase.WORKERS, HookConfig.Point.AFTER_SWITCH),
-                FINALIZE);
+                CONTAINER_FINALIZE);
     }
 
     /** `djdeploy check`: every check a deploy runs; the caller removes the release. Nothing is recorded. */

@@ -2,7 +2,9 @@ package io.djdeploy.web;
 
 import io.djdeploy.config.EnvironmentConfig;
 import io.djdeploy.config.WebConfig;
+import io.djdeploy.container.AppContainers;
 import io.djdeploy.container.DockerCommands;
+import io.djdeploy.release.ReleaseLayout;
 
 /**
  * {@code runtime: container}: the blue-green colors are containers {@code <app>-web-<color>}
@@ -22,7 +24,7 @@ final class ContainerColors {
     static String start(EnvironmentConfig env) {
         WebConfig w = env.web();
         if (w.start() != null || !env.containers()) return w.start();
-        return DockerCommands.webStartTemplate(DockerCommands.ContainerSpec.of(env), BlueGreen.socketDir(env));
+        return DockerCommands.webStartTemplate(AppContainers.spec(env, ReleaseLayout.of(env)), BlueGreen.socketDir(env));
     }
 
     static String stop(EnvironmentConfig env) {
