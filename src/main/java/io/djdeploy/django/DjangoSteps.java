@@ -21,7 +21,7 @@ public final class DjangoSteps {
                 return "manage.py collectstatic: copying (and, with a manifest storage, hashing) every static file into the release";
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), "collectstatic", "--noinput"));
+                return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), Manage.Warm.ON, "collectstatic", "--noinput"));
             }
         };
     }

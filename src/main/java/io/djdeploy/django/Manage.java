@@ -14,9 +14,34 @@ import java.util.List;
 public final class Manage {
     private Manage() {}
 
+    /**
+     * Whether a Django command may be answered by the release's warm Django process (the
+     * helper's {@code --warm}: one Django start for the several questions a deploy asks a new
+     * release, issue 18), and whether that process stops after it ({@code --warm-last}). The
+     * command does the same either way; without a warm process it runs in its own, as before.
+     */
+    public enum Warm {
+        OFF, ON, LAST;
+
+        public List<String> flag() {
+            return switch (this) {
+                case OFF -> List.of();
+                case ON -> List.of("--warm");
+                case LAST -> List.of("--warm-last");
+            };
+        }
+    }
+
     public static Command command(ReleaseLayout layout, String id, DjangoConfig django, String... args) {
+        return command(layout, id, django, Warm.OFF, args);
+    }
+
+    /** {@code manage.py ARGS} in the release, through its warm Django process when {@code warm} says so. */
+    public static Command command(ReleaseLayout layout, String id, DjangoConfig django, Warm warm, String... args) {
         String manage = django.manage();
-        List<String> argv = new ArrayList<>(helperRun(layout, id, django));
+        List<String> argv = new ArrayList<>(helper(layout, id, django, "run"));
+        argv.addAll(warm.flag());
+        argv.add("--");
         argv.add(layout.venvPython(id));
         argv.add(manage.substring(manage.lastIndexOf('/') + 1));
         argv.addAll(List.of(args));

@@ -42,10 +42,21 @@ public final class MigrationSteps {
         return h.config().hasRole(HostConfig.MIGRATE);
     }
 
+    /** Whether GATE asks this host's new release about its migrations (through the warm process, which it then stops). */
+    public static boolean analyzes(HostRun h, RunContext ctx) {
+        return enabled(ctx) && onMigrateHost(h);
+    }
+
     /** {@code cd <project> && python helper.py migrations [args]}, with the env file loaded by the helper. */
     public static Command helperCommand(ReleaseLayout l, String id, DjangoConfig django, String sub, String... args) {
+        return helperCommand(l, id, django, Manage.Warm.OFF, sub, args);
+    }
+
+    /** As {@link #helperCommand(ReleaseLayout, String, DjangoConfig, String, String...)}, through the warm process when asked. */
+    public static Command helperCommand(ReleaseLayout l, String id, DjangoConfig django, Manage.Warm warm, String sub, String... args) {
         List<String> argv = Manage.helper(l, id, django, sub);
         argv.addAll(List.of(args));
+        argv.addAll(warm.flag());
         return Command.of(argv).in(Manage.projectDir(l, id, django));
     }
 
@@ -138,14 +149,15 @@ public final class MigrationSteps {
     public static Step analyze() {
         return new Step() {
             public String name() { return ANALYZE; }
-            public boolean appliesTo(HostRun h, RunContext ctx) { return enabled(ctx) && onMigrateHost(h); }
+            public boolean appliesTo(HostRun h, RunContext ctx) { return analyzes(h, ctx); }
             public List<Command> script(HostRun h, RunContext ctx) {
                 return gateScript(h, ctx);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
                 ReleaseLayout l = h.ops().layout();
-                return List.of(helperCommand(l, ctx.releaseId(), ctx.env().django(), "migrations"),
-                        helperCommand(l, ctx.releaseId(), ctx.env().django(), "migrations", "--all", "--no-sql"));
+                // the release's warm Django process answers both (PREPARE started it), then stops
+                return List.of(helperCommand(l, ctx.releaseId(), ctx.env().django(), Manage.Warm.ON, "migrations"),
+                        helperCommand(l, ctx.releaseId(), ctx.env().django(), Manage.Warm.LAST, "migrations", "--all", "--no-sql"));
             }
             public Scripted scripted(HostRun h, RunContext ctx) {
                 List<Command> c = plan(h, ctx);

@@ -46,7 +46,7 @@ public final class ReleaseChecks {
             public String name() { return CHECK_DEPLOY; }
             public boolean appliesTo(HostRun h, RunContext ctx) { return ctx.env().django().checkDeploy(); }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), "check", "--deploy"));
+                return List.of(Manage.command(h.ops().layout(), ctx.releaseId(), ctx.env().django(), Manage.Warm.ON, "check", "--deploy"));
             }
             public List<Command> script(HostRun h, RunContext ctx) {
                 // Django's errors fail (its exit status); a warning listed in checks.fail_on_warnings fails too
@@ -101,20 +101,26 @@ public final class ReleaseChecks {
             public String name() { return SETTINGS_CHECKS; }
             public List<Command> script(HostRun h, RunContext ctx) {
                 // without djdeploy's judgement of the facts, the script checks the one that stops a release: the database
-                Command c = Command.assign("facts", factsCommand(h.ops().layout(), ctx)).andAlso(Command.of("printf", "%s", Shell.var("facts"))
+                // the script's gate reads migrations with commands of their own: its last question here stops the warm process
+                boolean makemigrations = ctx.env().checks().migrationsMissing() == ChecksConfig.Severity.FAIL;
+                Command c = Command.assign("facts", factsCommand(h.ops().layout(), ctx, makemigrations ? Manage.Warm.ON : Manage.Warm.LAST))
+                        .andAlso(Command.of("printf", "%s", Shell.var("facts"))
                         .pipe(Command.of("grep", "-q", "-E", "\"db_ok\": ?true")).orElse(Command.fail(
                                 "the database does not answer with the release's settings (db.reachable; djdeploy check says more)", 1)));
-                if (ctx.env().checks().migrationsMissing() == ChecksConfig.Severity.FAIL) {
-                    c = c.andAlso(makemigrationsCheck(h.ops().layout(), ctx).orElse(Command.fail(
+                if (makemigrations) {
+                    c = c.andAlso(makemigrationsCheck(h.ops().layout(), ctx, Manage.Warm.LAST).orElse(Command.fail(
                             "the models have changes without a migration (django.migrations-missing: makemigrations --check)", 1)));
                 }
                 return List.of(c);
             }
             public List<Command> plan(HostRun h, RunContext ctx) {
-                List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx)));
+                // the release's warm Django process answers; its last question here stops it, unless GATE asks more
+                boolean makemigrations = ctx.env().checks().migrationsMissing() != ChecksConfig.Severity.OFF;
+                Manage.Warm last = MigrationSteps.analyzes(h, ctx) ? Manage.Warm.ON : Manage.Warm.LAST;
+                List<Command> c = new ArrayList<>(List.of(factsCommand(h.ops().layout(), ctx, makemigrations ? Manage.Warm.ON : last)));
                 String site = ctx.env().checks().nginxSite();
                 if (site != null && h.config().hasRole(HostConfig.WEB)) c.add(Command.of("cat", site));
-                if (ctx.env().checks().migrationsMissing() != ChecksConfig.Severity.OFF) c.add(makemigrationsCheck(h.ops().layout(), ctx));
+                if (makemigrations) c.add(makemigrationsCheck(h.ops().layout(), ctx, last));
                 return c;
             }
             public Scripted scripted(HostRun h, RunContext ctx) {
@@ -130,7 +136,7 @@ public final class ReleaseChecks {
     /** @param results the plan's: the facts, the nginx site (when read), makemigrations --check (when on) */
     private static void settingsJudged(StepExec x, List<CommandResult> results) throws StepFailure {
         ChecksConfig cfg = x.ctx().env().checks();
-        Command c = factsCommand(x.host().ops().layout(), x.ctx());
+        Command c = settings().plan(x.host(), x.ctx()).get(0);   // the facts command, as planned
         CommandResult r = results.get(0);
         int next = 1;
         Facts f;
@@ -167,8 +173,8 @@ public final class ReleaseChecks {
     }
 
     /** makemigrations --check --dry-run with the release's code: writes nothing, exits 1 when a model change has no migration. */
-    static Command makemigrationsCheck(ReleaseLayout l, RunContext ctx) {
-        return Manage.command(l, ctx.releaseId(), ctx.env().django(), "makemigrations", "--check", "--dry-run", "--noinput");
+    static Command makemigrationsCheck(ReleaseLayout l, RunContext ctx, Manage.Warm warm) {
+        return Manage.command(l, ctx.releaseId(), ctx.env().django(), warm, "makemigrations", "--check", "--dry-run", "--noinput");
     }
 
     /**
@@ -280,13 +286,13 @@ public final class ReleaseChecks {
         return u.getScheme() + "://" + u.getRawAuthority();
     }
 
-    static Command factsCommand(ReleaseLayout l, RunContext ctx) {
+    static Command factsCommand(ReleaseLayout l, RunContext ctx, Manage.Warm warm) {
         List<String> args = new ArrayList<>(List.of("--release-dir", l.release(ctx.releaseId())));
         if (ctx.env().checks().publicUrl() != null) {
             args.add("--public-url");
             args.add(ctx.env().checks().publicUrl());
         }
-        return MigrationSteps.helperCommand(l, ctx.releaseId(), ctx.env().django(), "settings-facts", args.toArray(String[]::new));
+        return MigrationSteps.helperCommand(l, ctx.releaseId(), ctx.env().django(), warm, "settings-facts", args.toArray(String[]::new));
     }
 
     /** What the helper reports: booleans and header names, never a value from the settings. */

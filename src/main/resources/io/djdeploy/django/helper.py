@@ -5,6 +5,9 @@ It never prints settings values or the contents of the env file.
 
 Commands:
   run --env-file F [--settings MOD] -- PROGRAM ARGS...   exec PROGRAM with the env file loaded
+  run/settings-facts/migrations --warm|--warm-last ...    the same, answered by the release's warm
+                                                          Django process when it can (see "warm")
+  warm-serve --env-file F [--settings MOD]                that process (started by a --warm command)
   relocate-venv OLD NEW                                   fix paths in a copied virtualenv
   health --url U|- [...]                                  prove a release serves (JSON result); - reads U from stdin
   migrations [--all] [--settings MOD] [--env-file F] [--no-sql] [--database ALIAS] [--pretty]
@@ -1252,7 +1255,343 @@ def cmd_applied(args):
     return code
 
 
+# ---------------------------------------------------------------------------
+# warm: one Django start for the several Django commands of a deploy (issue 18)
+# ---------------------------------------------------------------------------
+#
+# A deploy asks each new release several Django questions (check --deploy, collectstatic, the
+# settings facts, makemigrations --check, the migration plan); each used to be its own process,
+# and each process spent most of its time importing Django and the project (~0.3 s of CPU).
+# A command given --warm (or --warm-last: the process stops after it) is sent to the release's
+# warm process, which runs it in-process exactly as its own process would (the same argv,
+# manage.py run as __main__, its stdout, stderr and exit status sent back apart) and keeps
+# Django loaded for the next one. The first --warm command starts that process. Whenever it
+# cannot answer (none can start, another env file or settings module, another interpreter, a
+# program that is not a Python script) the command runs as it does without --warm, so --warm
+# never changes what a command does, only what it costs.
+#
+# The process listens on a Unix socket in .djdeploy/warm/ of the release (0700, so only the
+# deploy user can ask), loads the env file itself (values never leave it), closes the
+# database connections after each command, and exits after WARM_IDLE seconds without a question,
+# after a --warm-last command, or when its release directory is gone. Removing an unfinished
+# release stops it too (its command line names the release directory).
+
+WARM_SOCKET = "warm/sock"     # in a directory of its own, 0700
+WARM_IDLE = 30.0          # seconds without a question before the warm process exits
+WARM_START = 60.0         # seconds a first question waits for the process to listen
+WARM_COMMANDS = ("run", "settings-facts", "migrations")
+
+
+def _warm_dir():
+    return os.path.dirname(os.path.abspath(__file__))
+
+
+def _warm_socket_path():
+    path = os.path.join(_warm_dir(), WARM_SOCKET)
+    # sun_path holds 107 bytes: a deep deploy_to may need the path relative to the working directory
+    rel = os.path.relpath(path)
+    return rel if len(path.encode()) > 100 and len(rel.encode()) < len(path.encode()) else path
+
+
+def _warm_argv(argv):
+    """argv without --warm/--warm-last, and whether the process stops after it."""
+    cut = argv.index("--") if "--" in argv else len(argv)     # the program's own arguments stay as they are
+    head, tail = argv[:cut], argv[cut:]
+    return [a for a in head if a not in ("--warm", "--warm-last")] + tail, "--warm-last" in head
+
+
+def _warm_asked(argv):
+    cut = argv.index("--") if "--" in argv else len(argv)
+    return bool(argv) and argv[0] in WARM_COMMANDS and any(a in ("--warm", "--warm-last") for a in argv[:cut])
+
+
+def _frame(kind, data):
+    return kind + len(data).to_bytes(4, "big") + data
+
+
+def _read_exact(conn, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = conn.recv(n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def _read_frame(conn):
+    head = _read_exact(conn, 5)
+    if head is None:
+        return None, None
+    data = _read_exact(conn, int.from_bytes(head[1:], "big"))
+    return (head[:1], data) if data is not None else (None, None)
+
+
+def warm_ask(argv):
+    """Sends argv (a --warm command) to the warm process: its exit status, or None when the
+    command must run here (nothing written to stdout or stderr yet)."""
+    plain, last = _warm_argv(argv)
+    env_file, settings = _warm_identity(plain)
+    request = json.dumps({"argv": plain, "cwd": os.getcwd(), "python": sys.executable,
+                          "env_file": env_file, "settings": settings, "last": last}).encode()
+    conn = _warm_connect(env_file, settings)
+    if conn is None:
+        return None
+    with conn:
+        try:
+            conn.sendall(_frame(b"q", request))
+            answered = False
+            while True:
+                kind, data = _read_frame(conn)
+                if kind is None:
+                    if not answered:
+                        return None
+                    print("djdeploy: the warm Django process ended during the command", file=sys.stderr)
+                    return 1
+                if kind == b"f":
+                    return None
+                answered = True
+                if kind == b"o":
+                    sys.stdout.buffer.write(data)
+                    sys.stdout.flush()
+                elif kind == b"e":
+                    sys.stderr.buffer.write(data)
+                    sys.stderr.flush()
+                elif kind == b"x":
+                    return int(data)
+        except OSError:
+            return None
+
+
+def _warm_identity(argv):
+    env_file = settings = None
+    for i, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--env-file" and i + 1 < len(argv):
+            env_file = argv[i + 1]
+        if a == "--settings" and i + 1 < len(argv):
+            settings = argv[i + 1]
+    return env_file, settings
+
+
+def _warm_connect(env_file, settings):
+    path = _warm_socket_path()
+    conn = _try_connect(path)
+    if conn is not None:
+        return conn
+    import subprocess
+    cmd = [sys.executable, os.path.abspath(__file__), "warm-serve"]
+    if env_file:
+        cmd += ["--env-file", env_file]
+    if settings:
+        cmd += ["--settings", settings]
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                close_fds=True, start_new_session=True)
+    except OSError:
+        return None
+    deadline = time.monotonic() + WARM_START
+    while time.monotonic() < deadline:
+        conn = _try_connect(path)
+        if conn is not None:
+            return conn
+        if proc.poll() is not None:
+            return _try_connect(path)       # it lost a race to another one, or could not start
+        time.sleep(0.005)
+    return None
+
+
+def _try_connect(path):
+    try:
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    except OSError:
+        return None
+    try:
+        conn.connect(path)
+        return conn
+    except OSError:
+        conn.close()
+        return None
+
+
+class _Stream:
+    """sys.stdout / sys.stderr of the warm process: writes go to the question being answered
+    (a logging handler made during one command keeps this object, so it follows the next ones)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.conn = None
+        self.encoding = "utf-8"
+        self.errors = "replace"
+
+    def write(self, text):
+        if self.conn is not None and text:
+            data = text.encode("utf-8", "replace") if isinstance(text, str) else bytes(text)
+            try:
+                self.conn.sendall(_frame(self.kind, data))
+            except OSError:
+                self.conn = None
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def fileno(self):
+        import io
+        raise io.UnsupportedOperation("fileno")
+
+
+def cmd_warm_serve(args):
+    try:
+        _prepare_warm_environment(args)
+        listener = _warm_listen()
+    except (OSError, ValueError):
+        return 1                                   # the questions run in their own processes
+    project_dir = os.getcwd()
+    sys.path[0:1] = [project_dir]                 # as `python manage.py`: the project first, not .djdeploy/
+    out, err = _Stream(b"o"), _Stream(b"e")
+    sys.stdout, sys.stderr = out, err
+    idle = 0.0
+    listener.settimeout(1.0)
+    try:
+        while idle < WARM_IDLE and os.path.isdir(os.path.dirname(_warm_dir())):
+            try:
+                conn, _ = listener.accept()
+            except socket.timeout:
+                idle += 1.0
+                continue
+            idle = 0.0
+            with conn:
+                conn.settimeout(None)
+                try:
+                    if _warm_answer(conn, args, out, err, project_dir):
+                        break
+                except (OSError, ValueError):
+                    pass                           # the asking command went away (killed): the next may come
+    finally:
+        try:
+            os.unlink(_warm_socket_path())
+            os.rmdir(os.path.dirname(os.path.join(_warm_dir(), WARM_SOCKET)))
+        except OSError:
+            pass
+    return 0
+
+
+def _prepare_warm_environment(args):
+    if args.env_file:
+        os.environ.update(load_env_file(args.env_file))
+        os.environ["DJANGO_ENV_FILE"] = args.env_file
+    if args.settings:
+        os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
+
+
+def _warm_listen():
+    path = _warm_socket_path()
+    old = os.umask(0o077)
+    try:
+        private = os.path.dirname(os.path.join(_warm_dir(), WARM_SOCKET))
+        os.makedirs(private, mode=0o700, exist_ok=True)
+        os.chmod(private, 0o700)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(path)
+        except OSError:
+            probe = _try_connect(path)
+            if probe is not None:                  # another warm process answers already
+                probe.close()
+                raise
+            os.unlink(path)                        # a stale socket of a process that is gone
+            listener.bind(path)
+        listener.listen(4)
+        return listener
+    finally:
+        os.umask(old)
+
+
+def _warm_answer(conn, args, out, err, project_dir):
+    """Answers one question; True when the process should stop afterwards."""
+    kind, data = _read_frame(conn)
+    if kind != b"q":
+        return False
+    q = json.loads(data.decode())
+    argv = q.get("argv") or []
+    same = (q.get("cwd") == project_dir and q.get("python") == sys.executable
+            and q.get("env_file") == args.env_file and q.get("settings") == args.settings)
+    run = _warm_runner(argv) if same and argv and argv[0] in WARM_COMMANDS else None
+    if run is None:
+        conn.sendall(_frame(b"f", b""))
+        return bool(q.get("last"))
+    out.conn = err.conn = conn
+    try:
+        code = _warm_run(run)
+    finally:
+        out.conn = err.conn = None
+        _close_connections()
+    conn.sendall(_frame(b"x", str(code).encode()))
+    return bool(q.get("last"))
+
+
+def _warm_runner(argv):
+    """What runs argv in this process, or None when only its own process can."""
+    if argv[0] != "run":
+        return lambda: main(argv)
+    program = argv[argv.index("--") + 1:] if "--" in argv else []
+    if len(program) < 2 or program[0] != sys.executable or not program[1].endswith(".py") \
+            or not os.path.isfile(program[1]):
+        return None
+
+    def script():
+        import runpy
+        saved = sys.argv
+        sys.argv = program[1:]
+        try:
+            runpy.run_path(program[1], run_name="__main__")
+        finally:
+            sys.argv = saved
+        return 0
+    return script
+
+
+def _warm_run(run):
+    """The exit status the command's own process would have had."""
+    try:
+        code = run()
+    except SystemExit as e:
+        code = e.code
+    except BaseException:  # noqa: as the interpreter would: the traceback, then exit status 1
+        import traceback
+        traceback.print_exc()
+        return 1
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _close_connections():
+    if "django.db" in sys.modules:
+        try:
+            sys.modules["django.db"].connections.close_all()
+        except Exception:  # noqa: settings that never loaded have no connections to close
+            pass
+
+
 def main(argv):
+    if _warm_asked(argv):
+        code = warm_ask(argv)
+        if code is not None:
+            return code
+        argv = _warm_argv(argv)[0]                # no warm process could answer: run it here
     p = argparse.ArgumentParser(prog="djdeploy-helper")
     sub = p.add_subparsers(dest="cmd")
 
@@ -1309,7 +1648,13 @@ def main(argv):
     sf.add_argument("--settings")
     sf.add_argument("--env-file")
 
+    ws = sub.add_parser("warm-serve")
+    ws.add_argument("--env-file")
+    ws.add_argument("--settings")
+
     args = p.parse_args(argv)
+    if args.cmd == "warm-serve":
+        return cmd_warm_serve(args)
     if args.cmd == "settings-facts":
         return cmd_settings_facts(args)
     if args.cmd == "backup":
