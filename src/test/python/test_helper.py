@@ -684,6 +684,82 @@ class RunTest(unittest.TestCase):
             self.assertEqual(p.stdout.strip(), "hello from the env file x.settings " + env_file)
 
 
+class WarmTest(unittest.TestCase):
+    """--warm: the release's warm Django process answers a command as the command's own process
+    would (output, exit status), with one Django start for several commands (issue 18)."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.project = DjangoProject(self.tmp.name)
+        # as on a host: the helper in the release's .djdeploy/, run from the project directory
+        self.helper_path = os.path.join(self.tmp.name, ".djdeploy", "helper.py")
+        os.makedirs(os.path.dirname(self.helper_path))
+        with open(HELPER, "rb") as src, open(self.helper_path, "wb") as dst:
+            dst.write(src.read())
+        self.socket = os.path.join(self.tmp.name, ".djdeploy", "warm", "sock")
+
+    def tearDown(self):
+        if os.path.exists(self.socket):
+            self.run_helper("settings-facts", "--warm-last", "--env-file", self.project.env_file)
+        self.tmp.cleanup()
+
+    def run_helper(self, *args):
+        env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DB_PATH", "SECRET_KEY")}
+        p = subprocess.run([sys.executable, self.helper_path] + list(args), cwd=self.project.root, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+        return p.returncode, p.stdout, p.stderr
+
+    def questions(self, warm, last):
+        """check --deploy, an unknown command, the settings facts, makemigrations --check: (exit, out, err) each."""
+        env = ["--env-file", self.project.env_file]
+        manage = [sys.executable, "manage.py"]
+        return [
+            self.run_helper("run", *warm, *env, "--", *manage, "check", "--deploy"),
+            self.run_helper("run", *warm, *env, "--", *manage, "nosuchcommand"),
+            self.run_helper("settings-facts", *env, *warm),
+            self.run_helper("run", *last, *env, "--", *manage, "makemigrations", "--check", "--dry-run", "--noinput"),
+        ]
+
+    @staticmethod
+    def without_loading_lines(answers):
+        return [(code, out.replace("loading tiny.settings\n", ""), err) for code, out, err in answers]
+
+    def test_warm_commands_answer_as_their_own_processes_with_one_django_start(self):
+        cold = self.questions([], [])
+        warm = self.questions(["--warm"], ["--warm-last"])
+
+        # then: the same exit statuses, stdout and stderr, each command's apart
+        self.assertEqual([a[0] for a in warm], [0, 1, 0, 1])
+        self.assertEqual(self.without_loading_lines(warm), self.without_loading_lines(cold))
+        self.assertIn("(security.W018)", warm[0][2])
+        self.assertIn("Unknown command: 'nosuchcommand'", warm[1][2])
+        self.assertIn("Delete model Item", warm[3][1])
+        # and the settings (the project) loaded once for the four, not once each
+        self.assertEqual(sum(out.count("loading tiny.settings") for _, out, _ in cold), 4)
+        self.assertEqual(sum(out.count("loading tiny.settings") for _, out, _ in warm), 1)
+        # --warm-last stopped the process: its socket is gone
+        self.assertFalse(os.path.exists(self.socket))
+        for _, out, err in warm:
+            self.assertNotIn(SECRET, out + err)
+
+    def test_another_env_file_is_not_answered_by_a_process_that_loaded_another(self):
+        self.run_helper("settings-facts", "--warm", "--env-file", self.project.env_file)
+        other = os.path.join(self.project.root, "other.env")
+        write(other, "SECRET_KEY=x\nDB_PATH=%s\nDEBUG=0\n" % self.project.db)
+
+        code, out, _ = self.run_helper("settings-facts", "--warm", "--env-file", other)
+
+        # then: answered in a process of its own, with that env file's settings (and the project loaded again)
+        self.assertEqual(code, 0)
+        self.assertIn("loading tiny.settings", out)
+        self.assertFalse(json.loads(out.splitlines()[-1])["debug"])
+
+    def test_a_program_that_is_not_a_python_script_runs_as_run_would(self):
+        code, out, _ = self.run_helper("run", "--warm", "--env-file", self.project.env_file, "--",
+                                       sys.executable, "-c", "import os; print(os.environ['DB_PATH'] != '')")
+        self.assertEqual((code, out.strip()), (0, "True"))
+
+
 if __name__ == "__main__":
     unittest.main()
 

@@ -5,6 +5,7 @@ import io.djdeploy.config.HostConfig;
 import io.djdeploy.config.WebConfig;
 import io.djdeploy.step.HostRun;
 import io.djdeploy.step.RunContext;
+import io.djdeploy.step.Scripted;
 import io.djdeploy.step.Step;
 import io.djdeploy.step.StepExec;
 import io.djdeploy.step.StepFailure;
@@ -134,16 +135,32 @@ public final class BlueGreen {
                 return "the idle color's gunicorn to boot release " + ctx.releaseId() + " and answer on its socket"
                         + " (the app's own import and boot time; up to web.boot_timeout, " + ctx.env().web().bootTimeout().toSeconds() + "s)";
             }
+            /**
+             * With the state the connect step read, the colors are known before anything runs: the
+             * boot shares a script with the switch, health and retire steps (issue 18: two round
+             * trips fewer). The script goes on only when the idle color booted and answered.
+             */
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                String read = h.facts() == null ? null : h.facts().get("bluegreen");
+                if (read == null) return null;
+                choose(h, parseState(read));
+                Command boot = plan(h, ctx).get(1);
+                String idle = h.newColor();
+                return Scripted.queries(List.of(boot), Scripted.Gate.EXIT_OK, (x, r) -> booted(x, idle, x.ctx().releaseId(), boot, r.get(0)));
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 List<Command> c = plan(x.host(), x.ctx());
                 // the connect step's command read the state under this run's lock (only a run holding it changes the live color)
                 String read = x.host().facts() == null ? null : x.host().facts().get("bluegreen");
-                State st = parseState(read != null ? read : x.check(c.get(0)).out());
-                String idle = st.live() == null ? WebConfig.BLUE : WebConfig.other(st.live());
-                x.host().colors(st.live(), idle);
-                booted(x, idle, x.ctx().releaseId(), c.get(1), x.query(c.get(1)));
+                choose(x.host(), parseState(read != null ? read : x.check(c.get(0)).out()));
+                booted(x, x.host().newColor(), x.ctx().releaseId(), c.get(1), x.query(c.get(1)));
             }
         };
+    }
+
+    /** The idle color boots the release: the one that is not live (blue when none is); the switch and retire steps follow it. */
+    private static void choose(HostRun h, State st) {
+        h.colors(st.live(), st.live() == null ? WebConfig.BLUE : WebConfig.other(st.live()));
     }
 
     /**
@@ -161,19 +178,32 @@ public final class BlueGreen {
                 if (old == null || old.equals(h.newColor())) return List.of();
                 return List.of(BlueGreenCommands.stopLater(ctx.env(), layout, old, delay(ctx), h.previous()));
             }
+            public Scripted scripted(HostRun h, RunContext ctx) {
+                // after boot's form chose the colors: in the same script, once the health step passed
+                if (h.newColor() == null) return null;
+                List<Command> c = plan(h, ctx);
+                return c.isEmpty() ? null : Scripted.checked(c).withJudge((x, r) -> {
+                    if (r.size() == c.size() && r.stream().allMatch(CommandResult::ok)) retired(x);
+                });
+            }
             public void run(StepExec x) throws StepFailure, TransportException, InterruptedException {
                 List<Command> c = plan(x.host(), x.ctx());
                 if (c.isEmpty()) return;
                 for (Command cmd : c) x.check(cmd);
-                String old = x.host().liveColor();
-                Duration d = delay(x.ctx());
-                Instant until = Instant.now().plus(d);
-                x.info(standby(x.ctx())
-                        ? old + " stays up on release " + x.host().previous() + ", out of traffic, until " + until.toString().substring(11, 19)
-                          + " UTC (standby " + human(d) + "): a rollback until then needs no boot"
-                        : old + " stops in " + human(d) + " (drain)");
+                retired(x);
             }
         };
+    }
+
+    /** What the retire step says once the old color's stop is scheduled (or the standby started). */
+    private static void retired(StepExec x) {
+        String old = x.host().liveColor();
+        Duration d = delay(x.ctx());
+        Instant until = Instant.now().plus(d);
+        x.info(standby(x.ctx())
+                ? old + " stays up on release " + x.host().previous() + ", out of traffic, until " + until.toString().substring(11, 19)
+                  + " UTC (standby " + human(d) + "): a rollback until then needs no boot"
+                : old + " stops in " + human(d) + " (drain)");
     }
 
     /** A rollback retires the release it rolled away from: no standby for it, only the drain. */

@@ -45,6 +45,58 @@ class DeployRoundTripsTest {
     }
 
     @Test
+    void aBlueGreenDeployCostsAtMostTenRoundTripsPerHostWithEachSwitchStepToldApart() {
+        // given: blue is live on every web host, on the old release (the connect step reads it)
+        Fleet bg = Fleet.blueGreen();
+        try {
+            for (String h : new String[] {"web1", "web2", "web3"}) {
+                bg.host(h).on(s -> s.startsWith("live=$("), FakeHost.answer("live blue.sock\nblue releases/" + Fleet.OLD + "\ngreen \nstandby \n"));
+            }
+
+            // when
+            RunResult r = bg.deployer.deploy("v3");
+
+            // then: boot, switch, health and retire share one script (they were 3 round trips: 12 per host)
+            assertThat(r.result()).as(r.message()).isEqualTo(RunResult.Result.SUCCESS);
+            assertThat(bg.host("web1").roundTrips()).as("web1, the migrate host").isLessThanOrEqualTo(10);
+            assertThat(bg.host("web2").roundTrips()).as("web2").isLessThanOrEqualTo(10);
+            assertThat(bg.steps("web2")).containsSubsequence("switch/boot idle color ok", "switch/switch ok", "switch/health ok",
+                    "switch/retire old color ok");
+            assertThat(bg.host("web2").commands()).anyMatch(c -> c.contains("shop-web-green"))
+                    .noneMatch(c -> c.startsWith("live=$("));   // the state came with the connect step's command
+            assertThat(bg.events(Event.Info.class)).anyMatch(i -> "web2".equals(i.host()) && i.message().startsWith("green is live"))
+                    .anyMatch(i -> "web2".equals(i.host()) && i.message().startsWith("blue stays up on release " + Fleet.OLD));
+        } finally {
+            bg.close();
+        }
+    }
+
+    @Test
+    void aColorThatDoesNotBootStopsTheSharedSwitchScriptBeforeTheSwitch() {
+        // given: blue is live; green does not answer its health check on web1 (the boot command's own exit status)
+        Fleet bg = Fleet.blueGreen();
+        try {
+            for (String h : new String[] {"web1", "web2", "web3"}) {
+                bg.host(h).on(s -> s.startsWith("live=$("), FakeHost.answer("live blue.sock\nblue releases/" + Fleet.OLD + "\ngreen \nstandby \n"));
+            }
+            bg.host("web1").on(s -> s.contains("supervisorctl start shop-web-"),
+                    FakeHost.fail(io.djdeploy.web.BlueGreenCommands.UNHEALTHY, "{\"ok\": false, \"error\": \"connection refused\"}"));
+
+            // when
+            RunResult r = bg.deployer.deploy("v3");
+
+            // then: the boot failed as a step of its own, and nothing after it in the script ran: current and nginx untouched
+            assertThat(r.result()).isEqualTo(RunResult.Result.FAILED);
+            assertThat(r.message()).startsWith("web1: boot idle color: green on release " + Fleet.NEW + " failed");
+            assertThat(bg.steps("web1")).endsWith("switch/boot idle color failed");
+            assertThat(bg.host("web1").current()).isEqualTo(Fleet.OLD);
+            assertThat(bg.host("web1").ran("current.tmp")).as("the switch").isFalse();
+        } finally {
+            bg.close();
+        }
+    }
+
+    @Test
     void aFailingStepInASharedScriptFailsAloneWithItsOutputAndTheStepsAfterItNeverRun() {
         // given: collectstatic, in the middle of PREPARE's script, fails on web3 after printing
         fleet.host("web3").on("manage.py collectstatic", (h, c) -> FakeHost.result(2, "copying 3 files", "OSError: disk full"));

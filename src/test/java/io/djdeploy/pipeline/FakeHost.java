@@ -296,6 +296,12 @@ final class FakeHost implements Transport {
                     }
                 }
             }
+            int bg = s.indexOf(n + " bluegreen; ( ");
+            if (bg >= 0) {                                                                 // blue-green: which color is live
+                int from = bg + (n + " bluegreen; ( ").length();
+                CommandResult r = part(s.substring(from, s.indexOf("\n); ", from)), null);
+                out.append("\n@@").append(n).append(" bluegreen\n").append(r.stdout());
+            }
             int schemaAt = s.indexOf("{ ( ");
             if (schemaAt >= 0 && cur != null) {
                 String schema = s.substring(schemaAt + 4, s.indexOf(" ) >\"$schema_out\""));

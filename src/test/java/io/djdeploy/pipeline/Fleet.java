@@ -71,13 +71,30 @@ final class Fleet implements AutoCloseable {
         this(sections, 4);
     }
 
+    /** The same fleet with the blue-green web strategy (colors as supervisor programs, 10 minutes of standby). */
+    static Fleet blueGreen() {
+        return new Fleet(CONFIG.replace("""
+                  strategy: restart
+                  reload: supervisorctl restart shop-web
+                """, """
+                  strategy: blue-green
+                  start: supervisorctl start shop-web-{color}
+                  stop: supervisorctl stop shop-web-{color}
+                  standby: 10m
+                """), "", 4);
+    }
+
     /**
      * @param sections extra top-level YAML (e.g. "rollback: {auto: false}")
      * @param parallel hosts at a time (--parallel)
      */
     Fleet(String sections, int parallel) {
+        this(CONFIG, sections, parallel);
+    }
+
+    private Fleet(String config, String sections, int parallel) {
         try {
-            env = new ConfigLoader(Map.of()).parse(Path.of("deploy.yml"), CONFIG.formatted(sections)).environments().get("production");
+            env = new ConfigLoader(Map.of()).parse(Path.of("deploy.yml"), config.formatted(sections)).environments().get("production");
         } catch (io.djdeploy.config.ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
