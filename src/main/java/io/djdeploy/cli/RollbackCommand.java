@@ -20,6 +20,12 @@ class RollbackCommand extends EnvCommand {
     @Option(names = "--ignore-schema", description = "Switch even though the target's code does not know applied migrations (recorded as forced).")
     boolean ignoreSchema;
 
+    /** A container release keeps its directory (IMAGE, manifest): the blue-green rollback runs the target's image (docs/containers.md). */
+    @Override
+    boolean containersSupported() {
+        return true;
+    }
+
     @Override
     public Integer call() {
         if (to != null && !ReleaseLayout.isId(to)) {
@@ -27,6 +33,12 @@ class RollbackCommand extends EnvCommand {
         }
         EnvironmentConfig env = env();
         if (migrateBack && ignoreSchema) throw new CliException(ExitCode.USAGE, "--migrate-back and --ignore-schema exclude each other");
+        if (migrateBack && env.containers()) {
+            // MigrateBack runs a kept release's manage.py from its venv; a container release has none on the host
+            throw new CliException(ExitCode.CONFIG, "--migrate-back: not supported for runtime: container yet (nothing was done);"
+                    + " unapply with a one-off container of the newer image (docker run --rm --env-file ... IMAGE python manage.py migrate APP NAME),"
+                    + " then roll back");
+        }
         io.djdeploy.pipeline.Deployer.SchemaMode mode = migrateBack ? io.djdeploy.pipeline.Deployer.SchemaMode.MIGRATE_BACK
                 : ignoreSchema ? io.djdeploy.pipeline.Deployer.SchemaMode.IGNORE : io.djdeploy.pipeline.Deployer.SchemaMode.CHECK;
         java.util.Set<String> approved = approve == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(approve);

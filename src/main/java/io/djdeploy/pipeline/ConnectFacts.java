@@ -96,8 +96,9 @@ final class ConnectFacts {
 
     /** The schema check's read (SchemaGuard), taken here when it will run: a rollback with migrations on, on the migrate host. */
     static boolean readsSchema(HostRun h, RunContext ctx) {
+        // a container release has no venv on the host: SchemaGuard reads it in a one-off container instead
         return h.config().hasRole(HostConfig.MIGRATE) && ctx.env().django().migrate()
-                && ctx.env().migrations().policy() != MigrationsConfig.Policy.OFF;
+                && ctx.env().migrations().policy() != MigrationsConfig.Policy.OFF && !ctx.env().containers();
     }
 
     /**

@@ -65,8 +65,10 @@ final class SchemaGuard implements Checkpoint {
             Map<String, MigrationEntry> newer = kept.known();
             // read by the connect step's command, with the current release's helper, while the other reads ran
             io.djdeploy.remote.CommandResult read = ConnectFacts.schema(m);
-            MigrationFacts facts = MigrationSteps.parse(read != null ? read : m.transport().run(
-                    MigrationSteps.appliedCommand(m.ops().layout(), current, env.django())));
+            // runtime: container: the current release's helper in a one-off container of its image (no venv on the host)
+            MigrationFacts facts = MigrationSteps.parse(read != null ? read : m.transport().run(env.containers()
+                    ? io.djdeploy.container.AppContainers.helper(env, m.ops().layout(), current, MigrationSteps.APPLIED)
+                    : MigrationSteps.appliedCommand(m.ops().layout(), current, env.django())));
             List<String> applied = new ArrayList<>();
             for (List<String> a : facts.applied() == null ? List.<List<String>>of() : facts.applied()) applied.add(a.get(0) + "." + a.get(1));
             RollbackSchema.Verdict v = RollbackSchema.compare(applied, targetManifest, newer);
